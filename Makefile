@@ -1,0 +1,39 @@
+# Two commands on a fresh machine:  `make lab` opens the course, `make test` runs every test.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8888
+PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
+
+.PHONY: lab test test-browser bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when pyproject.toml changes, so `make lab` works offline once installed.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(PIP) install -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(PIP) install -e '.[test]'
+	touch $(VENV)/.installed $@
+
+lab: $(VENV)/.installed
+	$(BIN)/python -m jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
+		--ServerApp.root_dir=notebooks
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest
+
+test-browser: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -m browser tests/browser
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/import_time.py
+	$(BIN)/python bench/train_throughput.py
+	$(BIN)/python bench/time_to_quality.py
+	$(BIN)/python bench/course_runtime.py
+
+clean:
+	rm -rf build .pytest_cache

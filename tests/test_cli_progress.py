@@ -1,0 +1,115 @@
+"""`vaelearn progress`: the learner's summary, CSV export, and the instructor's merge."""
+
+import csv
+import io
+import shutil
+
+import pytest
+
+import vaelearn.quiz
+from vaelearn.cli import main
+
+QUIZ = """\
+title: Progress quiz
+questions:
+  - id: one
+    type: single
+    prompt: Pick B.
+    choices: ["no", "yes"]
+    answer: B
+    explanation: B it is.
+  - id: many
+    type: multiple
+    prompt: Pick A and C.
+    choices: ["yes", "no", "yes"]
+    answer: [A, C]
+    explanation: A and C.
+"""
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path, monkeypatch):
+    """A fresh learner home and a quiz folder holding ``practice.yaml``."""
+    monkeypatch.setenv("VAELEARN_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("VAELEARN_QUIZ_DIR", str(tmp_path / "quizzes"))
+    (tmp_path / "quizzes").mkdir()
+    (tmp_path / "quizzes" / "practice.yaml").write_text(QUIZ)
+    return tmp_path / "home"
+
+
+def attempt(*responses):
+    """Answer ``practice``'s questions in order, as a learner would."""
+    quiz = vaelearn.quiz.load("practice")
+    for question, response in zip(("one", "many", "one"), responses):
+        quiz.check(question, response)
+
+
+def learner_file(monkeypatch, target, *responses):
+    """Record a learner's attempts in their own home, then copy the file to ``target``."""
+    monkeypatch.setenv("VAELEARN_HOME", str(target.parent / f".home-{target.parent.name}-{target.stem}"))
+    attempt(*responses)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(vaelearn.quiz.record_path(), target)
+    return target
+
+
+def test_summary(capsys):
+    attempt("A", "A,C", "B")
+    assert main(["progress"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[1].split() == ["practice", "2", "1", "2", "1", "/", "2"]
+
+
+def test_summary_without_attempts(capsys):
+    assert main(["progress"]) == 0
+    assert "No quiz attempts recorded yet." in capsys.readouterr().out
+
+
+def test_export_csv_to_stdout(capsys):
+    attempt("A", "C,A")
+    assert main(["progress", "--export", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [(r["quiz"], r["question"], r["response"], r["correct"]) for r in rows] == [
+        ("practice", "one", "A", "False"), ("practice", "many", "A,C", "True")]
+    assert all(r["time"] for r in rows)
+
+
+def test_export_csv_to_a_file(tmp_path, capsys):
+    attempt("B")
+    assert main(["progress", "--export", "csv", "--output", str(tmp_path / "me.csv")]) == 0
+    assert capsys.readouterr().out == ""
+    with open(tmp_path / "me.csv", newline="") as f:
+        assert [r["response"] for r in csv.DictReader(f)] == ["B"]
+
+
+def test_collect_merges_learners_and_skips_bad_files(tmp_path, monkeypatch, capsys):
+    share = tmp_path / "share"
+    alice = learner_file(monkeypatch, share / "alice.json", "B", "A,C")
+    bob = learner_file(monkeypatch, share / "bob" / "progress.json", "A")
+    corrupt = share / "carol.json"
+    corrupt.write_bytes(alice.read_bytes()[:40])
+    foreign = share / "package.json"
+    foreign.write_text('{"name": "not progress"}')
+    out = tmp_path / "class.csv"
+
+    code = main(["progress", "collect", str(alice), str(corrupt), str(bob), str(foreign),
+                 str(share / "missing.json"), "--output", str(out)])
+
+    assert code == 0
+    with open(out, newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [(r["learner"], r["question"], r["response"]) for r in rows] == [
+        ("alice", "one", "B"), ("alice", "many", "A,C"), ("bob", "one", "A")]
+    err = capsys.readouterr().err
+    assert f"skipped {corrupt}: " in err and "not valid JSON" in err
+    assert f"skipped {foreign}: " in err and "not a vaelearn progress file" in err
+    assert f"skipped {share / 'missing.json'}" in err
+    assert "merged 3 attempts from 2 of 5 files" in err
+
+
+def test_collect_fails_when_nothing_can_be_merged(tmp_path, capsys):
+    bad = tmp_path / "bad.json"
+    bad.write_text("not json")
+    assert main(["progress", "collect", str(bad), "--output", str(tmp_path / "out.csv")]) == 1
+    assert "no progress file could be read" in capsys.readouterr().err
+    assert not (tmp_path / "out.csv").exists()

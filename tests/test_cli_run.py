@@ -1,0 +1,112 @@
+"""`vaelearn run`: headless execution, a results table, HTML pages that work without a kernel.
+
+The notebooks are tiny (no TensorFlow); each run starts a real python3 kernel (~1 s).
+"""
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+from vaelearn.cli import main
+from vaelearn.runner import WIDGET_MIME, strip_widgets
+
+QUIZ = """\
+title: Tiny quiz
+questions:
+  - id: sum
+    type: single
+    prompt: What is 1 + 1?
+    choices: ["1", "2"]
+    answer: B
+    explanation: One and one make two.
+"""
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("VAELEARN_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("VAELEARN_DATA_DIR", str(tmp_path / "datasets"))
+
+
+def write_notebook(path, *sources):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(new_notebook(cells=[new_code_cell(s) for s in sources]), path)
+    return path
+
+
+def test_passing_notebooks_are_exported_with_static_quizzes(tmp_path, monkeypatch, capsys):
+    folder = tmp_path / "notebooks"
+    write_notebook(folder / "b_quiz.ipynb",
+                   "import vaelearn.quiz\nvaelearn.quiz.load('tiny.yaml')")
+    write_notebook(folder / "a_cwd.ipynb", "print(open('data.txt').read())")
+    (folder / "tiny.yaml").write_text(QUIZ)
+    (folder / "data.txt").write_text("found beside the notebook")
+    monkeypatch.chdir(tmp_path)  # the default notebooks/ folder; cells must run from it
+
+    assert main(["run", "--out", "site"]) == 0
+
+    out = capsys.readouterr().out
+    table = out.splitlines()
+    assert table[0].split() == ["notebook", "status", "time", "(s)"]
+    assert [row.split()[:2] for row in table[1:3]] == [
+        ["a_cwd.ipynb", "passed"], ["b_quiz.ipynb", "passed"]]
+    site = tmp_path / "site"
+    assert sorted(p.name for p in site.iterdir()) == [
+        "a_cwd.html", "a_cwd.ipynb", "b_quiz.html", "b_quiz.ipynb"]
+    assert "found beside the notebook" in (site / "a_cwd.html").read_text()
+
+    executed = nbformat.read(site / "b_quiz.ipynb", as_version=4)
+    assert WIDGET_MIME in executed.cells[0].outputs[0].data  # the live notebook keeps widgets
+    page = (site / "b_quiz.html").read_text()
+    assert WIDGET_MIME not in page
+    assert "What is 1 + 1?" in page
+    folded = page[page.index("<details><summary>Show answer"):]
+    assert "One and one make two." in folded[:folded.index("</details>")]
+
+
+def test_failing_notebook_shows_the_cell_and_exits_1(tmp_path, capsys):
+    notebook = write_notebook(tmp_path / "broken.ipynb", "x = 1", "y = x + 1\n1/0", "z = 3")
+
+    assert main(["run", str(notebook), "--out", str(tmp_path / "build")]) == 1
+
+    captured = capsys.readouterr()
+    assert captured.out.splitlines()[1].split()[:2] == ["broken.ipynb", "failed"]
+    assert "y = x + 1\n1/0" in captured.err
+    assert "ZeroDivisionError: division by zero" in captured.err
+    assert "z = 3" not in captured.err
+    assert (tmp_path / "build" / "broken.ipynb").is_file()
+    assert "ZeroDivisionError" in (tmp_path / "build" / "broken.html").read_text()
+
+
+def test_a_cell_over_the_timeout_fails(tmp_path, capsys):
+    notebook = write_notebook(tmp_path / "slow.ipynb", "import time\ntime.sleep(30)")
+
+    assert main(["run", str(notebook), "--out", str(tmp_path / "build"), "--timeout", "1"]) == 1
+
+    err = capsys.readouterr().err
+    assert "time.sleep(30)" in err
+    assert "ran longer than 1.0 s" in err
+
+
+def test_missing_notebook_is_an_error(tmp_path, capsys):
+    assert main(["run", str(tmp_path / "nope.ipynb")]) == 1
+    assert "nope.ipynb" in capsys.readouterr().err
+
+
+def test_unreadable_notebook_fails_without_a_kernel(tmp_path, capsys):
+    (tmp_path / "torn.ipynb").write_text('{"cells": [')
+    assert main(["run", str(tmp_path / "torn.ipynb"), "--out", str(tmp_path / "build")]) == 1
+    assert "cannot read the notebook" in capsys.readouterr().err
+
+
+def test_strip_widgets_keeps_static_outputs_and_the_original():
+    nb = new_notebook(cells=[new_code_cell("quiz", outputs=[new_output(
+        "display_data", data={WIDGET_MIME: {"model_id": "m"}, "text/html": "<p>quiz</p>",
+                              "text/plain": "quiz"})])])
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {}}
+
+    static = strip_widgets(nb)
+
+    assert static.cells[0].outputs[0].data == {"text/html": "<p>quiz</p>", "text/plain": "quiz"}
+    assert "widgets" not in static.metadata
+    assert WIDGET_MIME in nb.cells[0].outputs[0].data and "widgets" in nb.metadata

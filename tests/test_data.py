@@ -1,0 +1,157 @@
+import gzip
+
+import numpy as np
+import pytest
+
+from vaelearn import data, fetch, sources
+from vaelearn.errors import CorruptCacheError, DatasetUnavailableError, UnknownDatasetError
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("VAELEARN_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("VAELEARN_DATASET", raising=False)
+    return tmp_path
+
+
+def _register_fixture(monkeypatch, name, paths):
+    """Point the registry's checksums at fixture files the test wrote itself."""
+    remotes = tuple(
+        sources.RemoteFile(r.relpath, "sha256", sources.file_digest(p, "sha256"))
+        for r, p in zip(sources.REMOTE_DATASETS[name], paths)
+    )
+    monkeypatch.setitem(sources.REMOTE_DATASETS, name, remotes)
+
+
+def write_fake_mnist(cache, monkeypatch, n_train=12, n_test=5):
+    rng = np.random.default_rng(0)
+    arrays = {
+        "x_train": rng.integers(0, 256, (n_train, 28, 28), dtype=np.uint8),
+        "y_train": rng.integers(0, 10, n_train, dtype=np.uint8),
+        "x_test": rng.integers(0, 256, (n_test, 28, 28), dtype=np.uint8),
+        "y_test": rng.integers(0, 10, n_test, dtype=np.uint8),
+    }
+    path = cache / "mnist.npz"
+    np.savez(path, **arrays)  # the layout of Keras' mnist.npz
+    _register_fixture(monkeypatch, "mnist", [path])
+    return arrays
+
+
+def test_digits_are_bundled_scaled_and_split():
+    d = data.load("digits")
+    assert d.image_shape == (8, 8, 1)
+    assert d.x_train.dtype == np.float32 and 0 <= d.x_train.min() and d.x_train.max() <= 1
+    assert len(d.x_train) + len(d.x_test) == 1797
+    assert set(np.unique(d.y_test)) == set(range(10))
+    again = data.load("digits")
+    np.testing.assert_array_equal(d.x_test, again.x_test)  # the split is fixed
+
+
+def test_mnist_reads_a_keras_format_cache_file(cache, monkeypatch):
+    arrays = write_fake_mnist(cache, monkeypatch)
+    d = data.load("mnist")
+    assert d.x_train.shape == (12, 28, 28, 1) and d.x_test.shape == (5, 28, 28, 1)
+    np.testing.assert_allclose(d.x_train[..., 0], arrays["x_train"] / 255.0, rtol=1e-6)
+    np.testing.assert_array_equal(d.y_test, arrays["y_test"])
+
+
+def test_fashion_mnist_reads_idx_files(cache, monkeypatch):
+    rng = np.random.default_rng(1)
+    folder = cache / "fashion-mnist"
+    folder.mkdir()
+    paths, images = [], {}
+    for remote in sources.REMOTE_DATASETS["fashion_mnist"]:
+        n = 7 if "train" in remote.relpath else 3
+        path = cache / remote.relpath
+        if "images" in remote.relpath:
+            images[remote.relpath] = rng.integers(0, 256, (n, 28, 28), dtype=np.uint8)
+            payload = b"\0" * 16 + images[remote.relpath].tobytes()
+        else:
+            payload = b"\0" * 8 + rng.integers(0, 10, n, dtype=np.uint8).tobytes()
+        path.write_bytes(gzip.compress(payload))
+        paths.append(path)
+    _register_fixture(monkeypatch, "fashion_mnist", paths)
+    d = data.load("fashion_mnist")
+    assert d.x_train.shape == (7, 28, 28, 1) and d.y_test.shape == (3,)
+    np.testing.assert_allclose(d.x_test[..., 0] * 255,
+                               images["fashion-mnist/t10k-images-idx3-ubyte.gz"], atol=1e-3)
+
+
+def test_truncated_cache_is_reported_not_used(cache, monkeypatch):
+    write_fake_mnist(cache, monkeypatch)
+    path = cache / "mnist.npz"
+    path.write_bytes(path.read_bytes()[:500])
+    with pytest.raises(CorruptCacheError, match="corrupt or truncated"):
+        data.load("mnist")
+
+
+def test_unreadable_file_with_matching_checksum_is_reported(cache, monkeypatch):
+    path = cache / "mnist.npz"
+    path.write_bytes(b"not a zip file")
+    _register_fixture(monkeypatch, "mnist", [path])
+    with pytest.raises(CorruptCacheError, match="Cannot read"):
+        data.load("mnist")
+
+
+def test_missing_dataset_offline_says_how_to_fix(cache):
+    with pytest.raises(DatasetUnavailableError, match="vaelearn prefetch mnist"):
+        data.load("mnist")
+
+
+def test_download_without_network_is_a_clear_error(cache, monkeypatch):
+    import urllib.error
+    import urllib.request
+
+    def offline(*args, **kwargs):
+        raise urllib.error.URLError("[Errno -3] Temporary failure in name resolution")
+
+    monkeypatch.setattr(urllib.request, "urlopen", offline)
+    with pytest.raises(DatasetUnavailableError, match="Could not download"):
+        data.load("mnist", download=True)
+    assert list(cache.iterdir()) == []  # no half file left behind
+
+
+def test_unknown_name_lists_the_valid_ones():
+    with pytest.raises(UnknownDatasetError, match="digits.*mnist.*fashion_mnist"):
+        data.load("cifar10")
+
+
+def test_auto_prefers_cached_mnist_and_says_so(cache, monkeypatch, capsys):
+    assert data.load("auto").name == "digits"
+    assert "vaelearn prefetch mnist" in capsys.readouterr().out
+    write_fake_mnist(cache, monkeypatch)
+    assert data.load().name == "mnist"
+    assert "Using MNIST" in capsys.readouterr().out
+
+
+def test_auto_falls_back_to_digits_when_mnist_is_corrupt(cache, monkeypatch, capsys):
+    write_fake_mnist(cache, monkeypatch)
+    (cache / "mnist.npz").write_bytes(b"garbage")
+    assert data.load("auto").name == "digits"
+    assert "unusable" in capsys.readouterr().out
+
+
+def test_environment_variable_picks_the_dataset(monkeypatch):
+    monkeypatch.setenv("VAELEARN_DATASET", "ring")
+    assert data.load().name == "ring"
+
+
+def test_import_from_folder_verifies_before_installing(cache, monkeypatch, tmp_path_factory):
+    usb = tmp_path_factory.mktemp("usb")
+    write_fake_mnist(usb, monkeypatch)  # registers the fixture's checksum
+    (fetch.import_from("mnist", usb))
+    assert (cache / "mnist.npz").read_bytes() == (usb / "mnist.npz").read_bytes()
+    (cache / "mnist.npz").unlink()
+    (usb / "mnist.npz").write_bytes(b"tampered")
+    with pytest.raises(CorruptCacheError):
+        fetch.import_from("mnist", usb)
+    assert not (cache / "mnist.npz").exists()
+
+
+def test_ring_has_eight_modes_at_the_stated_spread():
+    ring = data.make_ring(n_train=8000, sigma=0.05)
+    centers = ring.info["centers"]
+    assert centers.shape == (8, 2)
+    np.testing.assert_allclose(np.linalg.norm(centers, axis=1), 1.0, rtol=1e-6)
+    offsets = ring.x_train - centers[ring.y_train]
+    assert offsets.std() == pytest.approx(0.05, rel=0.05)

@@ -1,0 +1,135 @@
+import keras
+import numpy as np
+import pytest
+
+import vaelearn as vl
+from vaelearn.errors import TrainingDivergedError
+from vaelearn.models import make_autoencoder, make_vae
+from vaelearn.training import KLAnnealing
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return vl.data.load("digits")
+
+
+@pytest.fixture(scope="module")
+def trained(digits):
+    vl.seed(0)
+    vae = make_vae(digits.image_shape, latent_dim=4, seed=0)
+    history = vae.fit(digits.x_train, epochs=15, batch_size=64,
+                      validation_data=digits.x_test, verbose=0)
+    return vae, history.history
+
+
+def _assert_adds_up(logs, beta, prefix=""):
+    total = np.array(logs[prefix + "loss"])
+    parts = np.array(logs[prefix + "reconstruction_loss"]) + beta * np.array(logs[prefix + "kl_loss"])
+    np.testing.assert_allclose(total, parts, rtol=1e-5)
+
+
+def test_training_lowers_the_loss_well_below_its_start(trained):
+    _, logs = trained
+    assert logs["loss"][-1] < 0.75 * logs["loss"][0], logs["loss"]
+
+
+def test_history_adds_up_in_training_and_validation(trained):
+    _, logs = trained
+    assert {"loss", "reconstruction_loss", "kl_loss", "val_loss", "val_kl_loss"} <= set(logs)
+    _assert_adds_up(logs, 1.0)
+    _assert_adds_up(logs, 1.0, prefix="val_")
+
+
+def test_history_adds_up_with_annealed_beta_and_free_bits(digits):
+    vae = make_vae(digits.image_shape, latent_dim=4, free_bits=0.25, seed=0)
+    logs = vae.fit(digits.x_train, epochs=4, batch_size=128, verbose=0,
+                   callbacks=[KLAnnealing(epochs=4, start=0.0, stop=3.0)]).history
+    np.testing.assert_allclose(logs["beta"], [0.0, 1.0, 2.0, 3.0])
+    _assert_adds_up(logs, np.array(logs["beta"]))
+    assert min(logs["kl_loss"]) >= 4 * 0.25 - 1e-5  # free bits floor each of the 4 dimensions
+
+
+def test_annealing_schedules_start_and_end_where_asked():
+    for schedule in ("linear", "logistic"):
+        cb = KLAnnealing(epochs=10, start=0.0, stop=1.0, schedule=schedule)
+        assert cb.value(0) == pytest.approx(0.0, abs=3e-3)
+        assert cb.value(9) == pytest.approx(1.0, abs=3e-3)
+    cyclical = KLAnnealing(epochs=8, schedule="cyclical", cycles=2)
+    assert [cyclical.value(e) for e in range(8)] == [0.0, 0.5, 1.0, 1.0, 0.0, 0.5, 1.0, 1.0]
+    with pytest.raises(ValueError, match="schedule"):
+        KLAnnealing(epochs=3, schedule="exponential")
+
+
+def test_save_and_load_round_trip(trained, digits, tmp_path):
+    vae, _ = trained
+    path = tmp_path / "vae.keras"
+    vae.beta.assign(2.5)
+    vae.save(path)
+    vae.beta.assign(1.0)
+    loaded = keras.models.load_model(path)
+    assert isinstance(loaded, vl.models.VAE)
+    assert float(keras.ops.convert_to_numpy(loaded.beta)) == 2.5
+    for got, want in zip(loaded.encode(digits.x_test), vae.encode(digits.x_test)):
+        np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(loaded.sample(8, seed=3), vae.sample(8, seed=3), atol=1e-6)
+    np.testing.assert_allclose(loaded.reconstruct(digits.x_test[:5]),
+                               vae.reconstruct(digits.x_test[:5]), atol=1e-6)
+
+
+def test_elbo_is_below_the_iwae_bound_which_grows_with_k(trained, digits):
+    vae, _ = trained
+    x = digits.x_test
+    elbo = vl.losses.elbo(vae, x, n_samples=8, seed=1).mean()
+    bounds = [vl.losses.iwae_bound(vae, x, k=k, seed=k).mean() for k in (1, 8, 64)]
+    # L_1 is a one-sample ELBO: it agrees with the averaged ELBO up to sampling noise.
+    assert bounds[0] == pytest.approx(elbo, abs=0.15)
+    assert elbo < bounds[1] < bounds[2], (elbo, bounds)
+
+
+def test_decode_sample_and_reconstruct_return_images_in_unit_range(trained, digits):
+    vae, _ = trained
+    samples = vae.sample(6, temperature=0.5, seed=0)
+    recon = vae.reconstruct(digits.x_test[:6])
+    for images in (samples, recon):
+        assert images.shape == (6, 8, 8, 1)
+        assert 0 <= images.min() and images.max() <= 1
+    np.testing.assert_array_equal(vae.sample(6, seed=0), vae.sample(6, seed=0))
+
+
+def test_wrong_input_shape_says_how_to_reshape(trained, digits):
+    vae, _ = trained
+    with pytest.raises(ValueError, match=r"reshape\(-1, 8, 8, 1\)"):
+        vae.fit(digits.x_train.reshape(-1, 64), epochs=1, verbose=0)
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        vae.fit(digits.x_train * 16, epochs=1, verbose=0)
+
+
+def test_nan_loss_stops_training_with_a_clear_error(digits):
+    vae = make_vae(digits.image_shape, latent_dim=2, likelihood="gaussian", learning_rate=1e30)
+    with pytest.raises(TrainingDivergedError, match="smaller learning rate"):
+        vae.fit(digits.x_train, epochs=3, batch_size=64, verbose=0)
+
+
+def test_gaussian_learned_variance_and_conv_architecture_train(digits):
+    vae = make_vae(digits.image_shape, latent_dim=2, arch="conv", hidden=(16,),
+                   likelihood="gaussian", decoder_std="learned")
+    start = float(keras.ops.convert_to_numpy(vae.decoder_log_std))
+    logs = vae.fit(digits.x_train, epochs=3, batch_size=128, verbose=0).history
+    assert np.all(np.isfinite(logs["loss"]))
+    assert float(keras.ops.convert_to_numpy(vae.decoder_log_std)) < start  # the data's noise is below 1
+
+
+def test_conv_builder_rejects_shapes_it_cannot_mirror():
+    with pytest.raises(ValueError, match="divisible by 4"):
+        make_vae((10, 10, 1), arch="conv")
+    with pytest.raises(ValueError, match="likelihood"):
+        make_vae((8, 8, 1), likelihood="poisson")
+
+
+def test_autoencoder_trains_and_shares_the_interface(digits):
+    ae = make_autoencoder(digits.image_shape, latent_dim=2)
+    logs = ae.fit(digits.x_train, epochs=5, batch_size=64, verbose=0).history
+    assert logs["loss"][-1] < logs["loss"][0]
+    np.testing.assert_allclose(logs["loss"], logs["reconstruction_loss"], rtol=1e-5)
+    assert ae.transform(digits.x_test).shape == (len(digits.x_test), 2)
+    assert ae.sample(3, seed=0).shape == (3, 8, 8, 1)

@@ -1,0 +1,152 @@
+"""Anomaly detection with a VAE, in the scikit-learn style of ``IsolationForest``.
+
+Train on normal data only, then score new data: the better the model explains an
+example, the more normal it is. Typical use::
+
+    detector = VAEAnomalyDetector(score="elbo_minus_entropy", epochs=40, seed=0)
+    detector.fit(x_normal)                 # (n, H, W, C) or (n, features), values in [0, 1]
+    scores = detector.score_samples(x_new)  # (m,): higher means more normal
+    labels = detector.predict(x_new)        # (m,): +1 normal, -1 anomaly
+
+Scores (``score_samples`` returns minus the anomaly score, so higher is more normal):
+
+- ``"reconstruction"``: minus the squared error between x and its deterministic
+  reconstruction (decode the posterior mean), summed over pixels.
+- ``"elbo"``: the ELBO, a lower bound on log p(x), in nats.
+- ``"iwae"``: the importance-weighted bound L_k, a tighter lower bound on log p(x), in nats.
+- ``"elbo_minus_entropy"``: ELBO + H(x), where H(x) is the pixel entropy of the input
+  (:func:`vaelearn.losses.pixel_entropy`). With a Bernoulli likelihood on grey-level pixels,
+  -log p(x|z) >= H(x) whatever the model, so simple images (few grey pixels) look likely for a
+  reason that has nothing to do with the model. Adding H(x) back removes that floor: the
+  anomaly score becomes (-ELBO) - H(x), the part of the loss the model can reduce.
+"""
+
+import numpy as np
+from sklearn.base import BaseEstimator, OutlierMixin
+
+SCORES = ("reconstruction", "elbo", "iwae", "elbo_minus_entropy")
+
+
+class VAEAnomalyDetector(OutlierMixin, BaseEstimator):
+    """Detect anomalies with a VAE trained on normal data.
+
+    Parameters
+    ----------
+    latent_dim : int
+        Size of the latent space.
+    epochs, batch_size, learning_rate : training settings of the VAE.
+    hidden : tuple of int
+        Hidden layer sizes of the MLP encoder (mirrored in the decoder).
+    beta : float
+        Weight of the KL term.
+    likelihood : {"bernoulli", "gaussian"}
+        The decoder's likelihood; "bernoulli" needs inputs in [0, 1].
+    decoder_std : float or "learned"
+        The Gaussian likelihood's standard deviation (ignored by "bernoulli").
+    score : {"reconstruction", "elbo", "iwae", "elbo_minus_entropy"}
+        What ``score_samples`` returns (see the module docstring).
+    contamination : float in (0, 0.5]
+        The share of *training* examples that ``fit`` places below the threshold: the
+        detector's false-positive rate on data like the training data.
+    threshold : float or None
+        A fixed threshold on ``score_samples``; overrides ``contamination`` when given.
+    n_samples : int
+        Posterior draws averaged by the ``"elbo"`` scores.
+    k : int
+        Importance samples of the ``"iwae"`` score.
+    seed : int
+        Seeds the weights, the training noise and the scores' Monte-Carlo draws.
+
+    Attributes
+    ----------
+    model_ : vaelearn.models.VAE
+        The trained VAE.
+    history_ : dict
+        Per-epoch training losses (``loss``, ``reconstruction_loss``, ``kl_loss``).
+    threshold_ : float
+        Examples with ``score_samples(x) < threshold_`` are predicted anomalous.
+    """
+
+    def __init__(self, latent_dim=8, epochs=40, batch_size=64, learning_rate=1e-3,
+                 hidden=(256, 128), beta=1.0, likelihood="bernoulli",
+                 decoder_std=1.0, score="elbo_minus_entropy", contamination=0.05, threshold=None,
+                 n_samples=10, k=50, seed=0):
+        self.latent_dim = latent_dim
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.hidden = hidden
+        self.beta = beta
+        self.likelihood = likelihood
+        self.decoder_std = decoder_std
+        self.score = score
+        self.contamination = contamination
+        self.threshold = threshold
+        self.n_samples = n_samples
+        self.k = k
+        self.seed = seed
+
+    def _validate_params(self):
+        if self.score not in SCORES:
+            raise ValueError(f"Unknown score {self.score!r}; choose one of {', '.join(SCORES)}.")
+        if self.score == "elbo_minus_entropy" and self.likelihood != "bernoulli":
+            raise ValueError("score='elbo_minus_entropy' corrects a Bernoulli likelihood; with "
+                             f"likelihood={self.likelihood!r} use score='elbo'.")
+        if self.threshold is None and not 0 < self.contamination <= 0.5:
+            raise ValueError(f"contamination must be in (0, 0.5], got {self.contamination}.")
+
+    def fit(self, X, y=None):
+        """Train a VAE on ``X`` ``(n, *example_shape)`` (normal data only) and set ``threshold_``.
+
+        ``y`` is ignored (present for scikit-learn compatibility). Returns ``self``.
+        """
+        from .models import make_vae
+
+        self._validate_params()
+        X = np.asarray(X, dtype="float32")
+        self.model_ = make_vae(X.shape[1:], latent_dim=self.latent_dim, hidden=tuple(self.hidden),
+                               beta=self.beta, likelihood=self.likelihood,
+                               decoder_std=self.decoder_std, seed=self.seed,
+                               learning_rate=self.learning_rate)
+        history = self.model_.fit(X, epochs=self.epochs, batch_size=self.batch_size, verbose=0)
+        self.history_ = history.history
+        if self.threshold is not None:
+            self.threshold_ = float(self.threshold)
+        else:
+            self.threshold_ = float(np.quantile(self.score_samples(X), self.contamination))
+        return self
+
+    def _check_fitted(self):
+        if not hasattr(self, "model_"):
+            raise RuntimeError("This VAEAnomalyDetector is not fitted yet: call fit(X) first.")
+
+    def score_samples(self, X):
+        """Normality of each example ``(n,)``: higher means more normal.
+
+        Units: minus a summed squared error for ``"reconstruction"``, nats otherwise."""
+        from .losses import elbo, iwae_bound, pixel_entropy
+
+        self._check_fitted()
+        X = np.asarray(X, dtype="float32")
+        self.model_.check_inputs(X)
+        if self.score == "reconstruction":
+            error = (X - self.model_.reconstruct(X)).reshape(len(X), -1)
+            return -np.sum(error.astype("float64") ** 2, axis=1)
+        if self.score == "iwae":
+            return iwae_bound(self.model_, X, k=self.k, seed=self.seed).astype("float64")
+        scores = elbo(self.model_, X, n_samples=self.n_samples, seed=self.seed).astype("float64")
+        if self.score == "elbo_minus_entropy":
+            scores = scores + pixel_entropy(X)
+        return scores
+
+    def decision_function(self, X):
+        """``score_samples(X) - threshold_`` ``(n,)``: negative means anomalous."""
+        return self.score_samples(X) - self.threshold_
+
+    def predict(self, X):
+        """+1 for normal and -1 for anomalous examples ``(n,)``, as scikit-learn's detectors."""
+        return np.where(self.decision_function(X) < 0, -1, 1)
+
+    def fit_predict(self, X, y=None):
+        """Fit on ``X``, then predict its labels (+1 normal, -1 anomaly)."""
+        return self.fit(X).predict(X)

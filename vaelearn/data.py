@@ -1,0 +1,165 @@
+"""Datasets for the course, as float32 arrays in [0, 1] shaped ``(n, H, W, 1)``.
+
+``load("digits")`` works offline (the 8x8 digits ship inside scikit-learn);
+``load("mnist")`` and ``load("fashion_mnist")`` read Keras' cache files and download them
+only when asked; ``load("auto")`` (the notebooks' default) picks MNIST if it is on disk and
+the digits otherwise. ``make_ring`` builds the 2-D toy of the failure-mode lessons.
+"""
+
+import gzip
+import os
+import zipfile
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .errors import CorruptCacheError, DatasetUnavailableError, UnknownDatasetError
+from .sources import data_dir, is_cached, remote_files, verify
+
+IMAGE_DATASETS = ("digits", "mnist", "fashion_mnist")
+TOY_DATASETS = ("ring",)
+DATASET_NAMES = ("auto",) + IMAGE_DATASETS + TOY_DATASETS
+
+
+@dataclass
+class Dataset:
+    """A train/test split. ``x_*``: float32 ``(n, *example_shape)``; ``y_*``: int labels ``(n,)``.
+
+    ``info`` holds extras such as the ring's ``centers`` and ``sigma``.
+    """
+
+    name: str
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    info: dict = field(default_factory=dict)
+
+    @property
+    def image_shape(self):
+        """Shape of one example, e.g. ``(8, 8, 1)`` for digits or ``(2,)`` for the ring."""
+        return self.x_train.shape[1:]
+
+    def __repr__(self):
+        return (f"Dataset({self.name!r}: {len(self.x_train)} train, {len(self.x_test)} test, "
+                f"example shape {self.image_shape})")
+
+
+def load(name=None, download=False):
+    """Load a dataset by name.
+
+    Parameters
+    ----------
+    name : {"auto", "digits", "mnist", "fashion_mnist", "ring"}, optional
+        ``None`` means ``$VAELEARN_DATASET`` if set, else ``"auto"``.
+    download : bool
+        Allow a download when a dataset is not cached. Nothing is downloaded otherwise.
+    """
+    name = name or os.environ.get("VAELEARN_DATASET") or "auto"
+    if name == "auto":
+        return _load_auto()
+    if name == "digits":
+        return _load_digits()
+    if name == "ring":
+        return make_ring()
+    if name in ("mnist", "fashion_mnist"):
+        return _load_cached(name, download)
+    raise UnknownDatasetError(
+        f"Unknown dataset {name!r}. Valid names: {', '.join(DATASET_NAMES)}."
+    )
+
+
+def _load_auto():
+    if is_cached("mnist"):
+        try:
+            data = _load_cached("mnist", download=False)
+        except CorruptCacheError as e:
+            print(f"Using the bundled 8x8 digits: the MNIST cache is unusable. {e}")
+            return _load_digits()
+        print(f"Using MNIST from {data_dir()} (28x28, 70,000 images).")
+        return data
+    print("Using the bundled 8x8 digits (1,797 images). For 28x28 MNIST run "
+          "`vaelearn prefetch mnist` once while online.")
+    return _load_digits()
+
+
+def _load_digits():
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    digits = load_digits()
+    x = (digits.images / 16.0).astype("float32")[..., None]
+    x_train, x_test, y_train, y_test = train_test_split(
+        x, digits.target, test_size=0.2, random_state=0, stratify=digits.target
+    )
+    return Dataset("digits", x_train, y_train, x_test, y_test)
+
+
+def _load_cached(name, download):
+    files = remote_files(name)
+    if not is_cached(name):
+        if not download:
+            raise DatasetUnavailableError(
+                f"{name!r} is not in {data_dir()}. Download it once while online with "
+                f"`vaelearn prefetch {name}` (or `vaelearn.data.load({name!r}, download=True)`), "
+                "or use the bundled 'digits' dataset, which works offline."
+            )
+        from .fetch import download as fetch
+
+        fetch(name)
+    paths = [data_dir() / f.relpath for f in files]
+    for path, remote in zip(paths, files):
+        verify(path, remote)
+    try:
+        arrays = _read_mnist_npz(paths[0]) if name == "mnist" else _read_idx_files(paths)
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as e:
+        raise CorruptCacheError(
+            f"Cannot read the cached {name!r} files in {data_dir()} ({e}). Delete them and run "
+            f"`vaelearn prefetch {name}` again."
+        ) from e
+    (x_train, y_train), (x_test, y_test) = arrays
+    return Dataset(name, _to_unit(x_train), y_train.astype("int64"),
+                   _to_unit(x_test), y_test.astype("int64"))
+
+
+def _read_mnist_npz(path):
+    with np.load(path, allow_pickle=False) as f:
+        return (f["x_train"], f["y_train"]), (f["x_test"], f["y_test"])
+
+
+def _read_idx_files(paths):
+    train_images, train_labels, test_images, test_labels = paths
+
+    def read(path, offset):
+        with gzip.open(path, "rb") as f:
+            return np.frombuffer(f.read(), np.uint8, offset=offset)
+
+    y_train, y_test = read(train_labels, 8), read(test_labels, 8)
+    x_train = read(train_images, 16).reshape(len(y_train), 28, 28)
+    x_test = read(test_images, 16).reshape(len(y_test), 28, 28)
+    return (x_train, y_train), (x_test, y_test)
+
+
+def _to_unit(images):
+    return (images.astype("float32") / 255.0)[..., None]
+
+
+def make_ring(n_train=4000, n_test=1000, n_modes=8, radius=1.0, sigma=0.05, seed=0):
+    """The 8-Gaussian ring: mode k centred at angle 2*pi*k/n_modes on a circle.
+
+    Returns a :class:`Dataset` with 2-D points, the mode index as label, and
+    ``info={"centers": (n_modes, 2) array, "sigma": sigma}``.
+    """
+    rng = np.random.default_rng(seed)
+    angles = 2 * np.pi * np.arange(n_modes) / n_modes
+    centers = radius * np.stack([np.cos(angles), np.sin(angles)], axis=1)
+
+    def draw(n):
+        labels = rng.integers(n_modes, size=n)
+        points = centers[labels] + sigma * rng.standard_normal((n, 2))
+        return points.astype("float32"), labels
+
+    x_train, y_train = draw(n_train)
+    x_test, y_test = draw(n_test)
+    return Dataset("ring", x_train, y_train, x_test, y_test,
+                   info={"centers": centers.astype("float32"), "sigma": sigma})

@@ -1,0 +1,166 @@
+"""Check that a machine is ready for the course: ``vaelearn doctor``.
+
+Every check returns a :class:`Check` with one of three statuses: ``ok``, ``note``
+(worth knowing, nothing to fix) or ``fail`` (the course will not work as is).
+TensorFlow is imported only by :func:`check_device`, the one check that needs it.
+"""
+
+import os
+import platform
+import sys
+import tempfile
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from .errors import CorruptCacheError, DatasetUnavailableError
+from .sources import REMOTE_DATASETS, data_dir, verify_cached
+
+OK, NOTE, FAIL = "ok", "note", "fail"
+
+# Distribution names; for TensorFlow the first one installed wins.
+PACKAGES = {
+    "tensorflow": ("tensorflow", "tensorflow-cpu", "tensorflow-macos"),
+    "keras": ("keras",),
+    "numpy": ("numpy",),
+    "ipywidgets": ("ipywidgets",),
+    "jupyterlab": ("jupyterlab",),
+    "jupyterlab_widgets": ("jupyterlab_widgets",),
+}
+
+# ipywidgets major version -> the jupyterlab_widgets major version whose JupyterLab
+# extension renders its widgets (with a mismatch, Lab shows "Error displaying widget").
+WIDGETS_EXTENSION_MAJOR = {7: 1, 8: 3}
+
+LAB_EXTENSION = Path("@jupyter-widgets", "jupyterlab-manager", "package.json")
+
+
+@dataclass(frozen=True)
+class Check:
+    """The outcome of one check: what was checked, its status and what was found."""
+
+    name: str
+    status: str
+    detail: str
+
+
+def installed_version(distributions):
+    """The version of the first installed distribution among ``distributions``, or None."""
+    for dist in distributions:
+        try:
+            return metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            continue
+    return None
+
+
+def check_versions():
+    """One check per package of :data:`PACKAGES`, after Python itself."""
+    checks = [Check("python", OK, f"{platform.python_version()} ({sys.executable})")]
+    for name, distributions in PACKAGES.items():
+        version = installed_version(distributions)
+        if version is None:
+            checks.append(Check(name, FAIL, "not installed: run `pip install -e .`"))
+        else:
+            checks.append(Check(name, OK, version))
+    return checks
+
+
+def check_device():
+    """The device TensorFlow will train on (this imports TensorFlow, ~6 s)."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TF's C++ log out of the report
+    try:
+        import tensorflow as tf
+    except Exception as e:  # a broken install raises anything from ImportError to OSError
+        return Check("device", FAIL, f"TensorFlow does not import: {type(e).__name__}: {e}")
+    gpus = tf.config.list_physical_devices("GPU")
+    if gpus:
+        return Check("device", OK, ", ".join(gpu.name for gpu in gpus))
+    return Check("device", OK, "CPU (no GPU found; the course runs on a CPU)")
+
+
+def check_widgets():
+    """Whether JupyterLab can display this ipywidgets version's widgets."""
+    widgets = installed_version(PACKAGES["ipywidgets"])
+    extension = installed_version(PACKAGES["jupyterlab_widgets"])
+    if widgets is None or extension is None:
+        return Check("widgets", FAIL, "ipywidgets and jupyterlab_widgets must both be installed")
+    found = f"ipywidgets {widgets} + jupyterlab_widgets {extension}"
+    needed = WIDGETS_EXTENSION_MAJOR.get(_major(widgets))
+    if needed != _major(extension):
+        return Check(
+            "widgets", FAIL,
+            f"{found} do not match: ipywidgets {_major(widgets)} needs jupyterlab_widgets "
+            f"{needed}.x where `jupyter lab` runs (pip install 'jupyterlab_widgets>={needed},<{needed + 1}')",
+        )
+    folder = _lab_extension_folder()
+    if folder is None:
+        return Check("widgets", FAIL, f"{found}, but JupyterLab's widget extension files are "
+                                      "missing: reinstall jupyterlab_widgets")
+    return Check("widgets", OK, f"{found} (extension in {folder})")
+
+
+def _major(version):
+    return int(version.split(".")[0])
+
+
+def _lab_extension_folder():
+    from jupyter_core.paths import jupyter_path
+
+    for root in jupyter_path("labextensions"):
+        if (Path(root) / LAB_EXTENSION).is_file():
+            return Path(root)
+    return None
+
+
+def check_datasets():
+    """The bundled digits, then each downloadable dataset: verified, missing or corrupt."""
+    if installed_version(("scikit-learn",)) is None:
+        checks = [Check("dataset digits", FAIL, "scikit-learn, which bundles it, is not installed")]
+    else:
+        checks = [Check("dataset digits", OK, "bundled with scikit-learn (works offline)")]
+    for name in REMOTE_DATASETS:
+        try:
+            verify_cached(name)
+        except CorruptCacheError as e:
+            checks.append(Check(f"dataset {name}", FAIL, str(e)))
+        except DatasetUnavailableError:
+            checks.append(Check(f"dataset {name}", NOTE,
+                                f"not downloaded (optional): `vaelearn prefetch {name}`"))
+        else:
+            checks.append(Check(f"dataset {name}", OK, f"verified in {data_dir()}"))
+    return checks
+
+
+def check_home():
+    """Whether the progress folder exists or can be created, and is writable."""
+    from .quiz import home_dir
+
+    home = home_dir()
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=home):
+            pass
+    except OSError as e:
+        return Check("VAELEARN_HOME", FAIL, f"cannot write to {home} ({e.strerror or e}); "
+                                            "set VAELEARN_HOME to a writable folder")
+    return Check("VAELEARN_HOME", OK, f"{home} is writable")
+
+
+def run_checks():
+    """Every check, in the order the report shows them."""
+    return [*check_versions(), check_device(), check_widgets(), *check_datasets(), check_home()]
+
+
+def report(checks):
+    """The report as text and the exit code: 0 when no check failed, 1 otherwise."""
+    width = max(len(check.name) for check in checks)
+    lines = [f"{check.status:<4}  {check.name:<{width}}  {check.detail}" for check in checks]
+    failed = [check.name for check in checks if check.status == FAIL]
+    notes = sum(check.status == NOTE for check in checks)
+    if failed:
+        lines.append(f"FAIL: {len(failed)} of {len(checks)} checks failed ({', '.join(failed)}).")
+    else:
+        lines.append(f"PASS: all {len(checks)} checks passed"
+                     + (f" ({notes} note{'s' * (notes > 1)})." if notes else "."))
+    return "\n".join(lines), int(bool(failed))

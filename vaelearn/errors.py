@@ -1,0 +1,21 @@
+"""Exceptions that tell a learner what went wrong and how to fix it."""
+
+
+class VaelearnError(Exception):
+    """Base class for every error vaelearn raises on purpose."""
+
+
+class UnknownDatasetError(VaelearnError, ValueError):
+    """A dataset name that vaelearn does not know."""
+
+
+class DatasetUnavailableError(VaelearnError, RuntimeError):
+    """A dataset that is not on disk and cannot (or may not) be downloaded now."""
+
+
+class CorruptCacheError(DatasetUnavailableError):
+    """A cached dataset file whose checksum or format is wrong."""
+
+
+class TrainingDivergedError(VaelearnError, FloatingPointError):
+    """The training loss became NaN or infinite."""

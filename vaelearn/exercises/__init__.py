@@ -1,0 +1,132 @@
+"""Auto-checked "your turn" exercises.
+
+A notebook asks the learner to write a function, then calls ``check(name, their_function)``:
+the function runs on the exercise's test inputs and its results are compared with the
+reference solution's. ``check`` never raises for a wrong or unfinished answer (the notebook
+keeps running); it returns a :class:`CheckResult` that shows what went wrong. The reference
+stays hidden until the learner asks for ``solution(name)``.
+
+Exercises are defined in the modules of this package with the :func:`exercise` decorator.
+"""
+
+import html
+import importlib
+import inspect
+import pkgutil
+import textwrap
+from dataclasses import dataclass, field
+
+import numpy as np
+
+_REGISTRY = {}
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """A reference function, the inputs it is checked on, and how closely to compare."""
+
+    name: str
+    reference: object
+    cases: object  # a function returning a list of argument tuples
+    rtol: float = 1e-5
+    atol: float = 1e-6
+    hint: str = ""
+
+
+def exercise(name, cases, rtol=1e-5, atol=1e-6, hint=""):
+    """Register the decorated function as the reference solution of exercise ``name``."""
+
+    def register(reference):
+        _REGISTRY[name] = Exercise(name, reference, cases, rtol, atol, hint)
+        return reference
+
+    return register
+
+
+def get(name):
+    """The registered :class:`Exercise` called ``name``."""
+    if not _REGISTRY:
+        for module in pkgutil.iter_modules(__path__):
+            importlib.import_module(f"{__name__}.{module.name}")
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise KeyError(f"No exercise {name!r}; known: {', '.join(sorted(_REGISTRY))}.") from None
+
+
+@dataclass
+class CheckResult:
+    """``status`` is "passed", "failed", "error" or "not attempted"."""
+
+    name: str
+    status: str
+    message: str
+    details: list = field(default_factory=list)
+
+    @property
+    def passed(self):
+        return self.status == "passed"
+
+    def __bool__(self):
+        return self.passed
+
+    def __repr__(self):
+        lines = [f"[{self.status}] {self.name}: {self.message}"] + [f"  - {d}" for d in self.details]
+        return "\n".join(lines)
+
+    def _repr_html_(self):
+        colour = {"passed": "#1a7f37", "not attempted": "#6e7781"}.get(self.status, "#cf222e")
+        items = "".join(f"<li>{html.escape(d)}</li>" for d in self.details)
+        return (f'<div style="border-left:4px solid {colour};padding-left:8px">'
+                f"<b>{html.escape(self.status.capitalize())}</b>: {html.escape(self.message)}"
+                f"{f'<ul>{items}</ul>' if items else ''}</div>")
+
+
+def _describe(args):
+    return ", ".join(f"array{np.shape(a)}" if np.ndim(a) else repr(a) for a in args)
+
+
+def check(name, function):
+    """Run ``function`` on exercise ``name``'s test inputs and compare with the reference."""
+    ex = get(name)
+    for args in ex.cases():
+        expected = ex.reference(*args)
+        try:
+            got = function(*args)
+        except NotImplementedError:
+            return CheckResult(name, "not attempted",
+                               "Replace the `raise NotImplementedError` with your code, then run "
+                               "this cell again.")
+        except Exception as e:  # the learner's code may fail in any way; report it
+            return CheckResult(name, "error", f"Your function raised {type(e).__name__}: {e}",
+                               [f"on inputs ({_describe(args)})"])
+        if np.shape(got) != np.shape(expected):
+            return CheckResult(name, "failed",
+                               f"Wrong shape: expected {np.shape(expected)}, got {np.shape(got)}.",
+                               [f"on inputs ({_describe(args)})"])
+        if not np.allclose(got, expected, rtol=ex.rtol, atol=ex.atol):
+            worst = float(np.max(np.abs(np.asarray(got, "float64") - expected)))
+            details = [f"on inputs ({_describe(args)})", f"largest difference {worst:.3g}"]
+            if ex.hint:
+                details.append(f"hint: {ex.hint}")
+            return CheckResult(name, "failed", "Some values differ from the expected ones.", details)
+    return CheckResult(name, "passed", f"All {len(ex.cases())} test cases agree with the reference.")
+
+
+class Solution:
+    """The reference source code, shown as a highlighted code block in a notebook."""
+
+    def __init__(self, source):
+        self.source = source
+
+    def __repr__(self):
+        return self.source
+
+    def _repr_markdown_(self):
+        return f"```python\n{self.source}```"
+
+
+def solution(name):
+    """Reveal the reference solution of exercise ``name``."""
+    source = textwrap.dedent(inspect.getsource(get(name).reference))
+    return Solution(source[source.index("def "):])

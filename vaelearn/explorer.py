@@ -1,0 +1,94 @@
+"""An interactive latent explorer: sliders over z, the decoded image redrawn live.
+
+Typical use, as the last expression of a notebook cell::
+
+    vaelearn.explorer.latent_explorer(vae)
+
+Moving a slider decodes the new code and replaces the PNG shown in an
+``ipywidgets.Image``. The widget tree is fixed so that tests can find it: a ``VBox`` with
+the CSS class ``vaelearn-latent-explorer`` holding one ``FloatSlider`` per explored
+dimension (descriptions ``z[0]``, ``z[1]``, ...) and then exactly one ``Image``.
+"""
+
+import io
+
+import numpy as np
+
+CSS_CLASS = "vaelearn-latent-explorer"
+
+
+def image_png(image, width=160, cmap="gray_r"):
+    """PNG bytes of one image ``(H, W[, 1])`` with values in [0, 1], enlarged by pixel
+    repetition (no smoothing) to about ``width`` pixels wide."""
+    from matplotlib.image import imsave
+
+    image = np.asarray(image, dtype="float64")
+    if image.ndim == 3 and image.shape[-1] == 1:
+        image = image[..., 0]
+    if image.ndim != 2:
+        raise ValueError(f"Expected one grey-level image (H, W) or (H, W, 1), got {image.shape}.")
+    factor = max(1, int(round(width / image.shape[1])))
+    big = np.repeat(np.repeat(np.clip(image, 0.0, 1.0), factor, axis=0), factor, axis=1)
+    buffer = io.BytesIO()
+    imsave(buffer, big, cmap=cmap, vmin=0.0, vmax=1.0, format="png")
+    return buffer.getvalue()
+
+
+def latent_explorer(model, dims=(0, 1), limit=3.0, step=0.05, width=160, base=None,
+                    cmap="gray_r"):
+    """Sliders over the latent dimensions ``dims`` of ``model``, and its decoded image.
+
+    Parameters
+    ----------
+    model : an object with ``latent_dim`` and ``decode(z)`` (a VAE or an autoencoder).
+    dims : the latent dimensions that get a slider (``z[i]`` for each i).
+    limit : each slider runs from ``-limit`` to ``limit`` (prior standard deviations for a
+        VAE: about 99.7% of the prior's mass lies within 3).
+    step : slider resolution.
+    width : displayed image width in pixels.
+    base : the code used for the dimensions without a slider (zeros by default: the prior's
+        mean).
+
+    Returns an ``ipywidgets.VBox`` (CSS class ``vaelearn-latent-explorer``) whose children
+    are the sliders and then the ``Image``; ``box.sliders``, ``box.image`` and
+    ``box.code()`` (the current z) are there for scripts and tests.
+    """
+    import ipywidgets as widgets
+
+    latent_dim = int(model.latent_dim)
+    dims = tuple(int(d) for d in dims)
+    if not dims or any(d < 0 or d >= latent_dim for d in dims):
+        raise ValueError(f"dims must name latent dimensions 0..{latent_dim - 1}, got {dims}.")
+    z = np.zeros(latent_dim, dtype="float32") if base is None else np.array(base, "float32")
+    if z.shape != (latent_dim,):
+        raise ValueError(f"base must have shape ({latent_dim},), got {z.shape}.")
+
+    sliders = [
+        widgets.FloatSlider(value=float(np.clip(z[d], -limit, limit)), min=-limit, max=limit,
+                            step=step, description=f"z[{d}]", continuous_update=True,
+                            readout_format=".2f")
+        for d in dims
+    ]
+
+    def code():
+        current = z.copy()
+        for d, slider in zip(dims, sliders):
+            current[d] = slider.value
+        return current
+
+    def render():
+        decoded = np.asarray(model.decode(code()[None, :]))[0]
+        return image_png(decoded, width=width, cmap=cmap)
+
+    image = widgets.Image(value=render(), format="png", width=width, height=width)
+
+    def redraw(change):
+        image.value = render()
+
+    for slider in sliders:
+        slider.observe(redraw, names="value")
+
+    box = widgets.VBox([*sliders, image])
+    box.add_class(CSS_CLASS)
+    box.sliders, box.image, box.code = sliders, image, code
+    return box

@@ -1,0 +1,132 @@
+"""Put downloadable datasets into the cache: from the internet or from a folder.
+
+Every file is written to a temporary name in the cache folder, its checksum verified, and
+only then renamed into place, so an interrupted copy or download never leaves a half file
+that a later run would trust.
+"""
+
+import http.client
+import os
+import shutil
+import tempfile
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from tqdm.auto import tqdm
+
+from .errors import CorruptCacheError, DatasetUnavailableError
+from .sources import data_dir, remote_files, verify, verify_cached
+
+
+@contextmanager
+def _atomic_target(final):
+    """Yield an open temporary file beside ``final``; rename it there only on success."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=final.parent, prefix=f".{final.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            yield f, Path(tmp)
+        os.replace(tmp, final)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+def _install(remote, fill, desc):
+    """Fill a temporary file with ``fill(f)``, verify it, and move it into the cache."""
+    final = data_dir() / remote.relpath
+    try:
+        with _atomic_target(final) as (f, tmp):
+            fill(f)
+            f.flush()
+            try:
+                verify(tmp, remote)
+            except CorruptCacheError:
+                raise CorruptCacheError(
+                    f"{desc} does not match its {remote.algorithm} checksum, so it was not "
+                    f"installed in {final.parent}. Try again, or copy a good file with "
+                    "`vaelearn prefetch --from DIR`."
+                ) from None
+    except PermissionError as e:
+        raise DatasetUnavailableError(
+            f"Cannot write {desc} to {final.parent} ({e.strerror}). Set VAELEARN_DATA_DIR to a "
+            "writable folder."
+        ) from e
+    return final
+
+
+def download(name, progress=True, timeout=30):
+    """Download dataset ``name`` into the cache; return the paths of its files.
+
+    Raises :class:`DatasetUnavailableError` when the network cannot be reached and
+    :class:`CorruptCacheError` when a downloaded file has the wrong checksum.
+    """
+    paths = []
+    for remote in remote_files(name):
+
+        def fill(f, remote=remote):
+            try:
+                with urllib.request.urlopen(remote.url, timeout=timeout) as response:
+                    total = int(response.headers.get("Content-Length") or 0) or None
+                    with tqdm(total=total, unit="B", unit_scale=True, desc=remote.relpath,
+                              disable=not progress) as bar:
+                        for chunk in iter(lambda: response.read(1 << 16), b""):
+                            f.write(chunk)
+                            bar.update(len(chunk))
+            # A connection dropped mid-stream raises IncompleteRead, an HTTPException.
+            except (urllib.error.URLError, http.client.HTTPException, OSError) as e:
+                reason = getattr(e, "reason", e)
+                raise DatasetUnavailableError(
+                    f"Could not download {remote.url} ({reason}). Check the network connection, "
+                    "or copy the files from a machine that has them with "
+                    "`vaelearn prefetch --from DIR`. The bundled 'digits' dataset works offline."
+                ) from e
+
+        paths.append(_install(remote, fill, remote.relpath))
+    return paths
+
+
+def import_from(name, folder):
+    """Copy dataset ``name`` from ``folder`` (a USB stick, a share) into the cache.
+
+    ``folder`` may hold the files in the cache's layout or flat, by file name. Each is
+    verified before it is installed; the cache keeps its old files if any check fails.
+    """
+    folder = Path(folder)
+    paths = []
+    for remote in remote_files(name):
+        candidates = [folder / remote.relpath, folder / Path(remote.relpath).name]
+        source = next((c for c in candidates if c.is_file()), None)
+        if source is None:
+            raise DatasetUnavailableError(
+                f"{Path(remote.relpath).name} for {name!r} is not in {folder} "
+                f"(looked for {', '.join(str(c) for c in candidates)})."
+            )
+        try:
+            verify(source, remote)
+        except CorruptCacheError as e:
+            raise CorruptCacheError(f"Not importing {name!r}: {e}") from None
+        with open(source, "rb") as src:
+            paths.append(_install(remote, lambda f, src=src: shutil.copyfileobj(src, f), source))
+    return paths
+
+
+def ensure(name, folder=None, timeout=30, progress=True):
+    """Make sure dataset ``name`` is in the cache with valid checksums.
+
+    Files already cached and valid are kept; otherwise the dataset is imported from
+    ``folder`` when given, else downloaded. Returns what was done: ``"already cached"``,
+    ``"imported"`` or ``"downloaded"``.
+    """
+    try:
+        verify_cached(name)
+        return "already cached"
+    except DatasetUnavailableError:  # missing or corrupt: fetch it again
+        pass
+    if folder is not None:
+        import_from(name, folder)
+        return "imported"
+    download(name, progress=progress, timeout=timeout)
+    return "downloaded"

@@ -1,0 +1,126 @@
+"""The terms of the VAE objective, as ``keras.ops`` functions, and bounds on log p(x).
+
+Conventions: a diagonal Gaussian posterior q(z|x) = N(mu, diag(exp(log_var))), a standard
+normal prior p(z) = N(0, I). Every quantity is in nats, per example (shape ``(n,)``)
+unless a name says "per dimension" (shape ``(n, latent_dim)``).
+"""
+
+import math
+
+import keras
+import numpy as np
+from keras import ops
+
+LOG_2PI = math.log(2.0 * math.pi)
+
+
+def gaussian_kl_per_dimension(z_mean, z_log_var):
+    """KL(q || p) per latent dimension: 1/2 (mu^2 + sigma^2 - log sigma^2 - 1). ``(n, d)``."""
+    return 0.5 * (ops.square(z_mean) + ops.exp(z_log_var) - z_log_var - 1.0)
+
+
+def gaussian_kl(z_mean, z_log_var):
+    """Closed-form KL(q(z|x) || N(0, I)) summed over latent dimensions. ``(n,)``."""
+    return ops.sum(gaussian_kl_per_dimension(z_mean, z_log_var), axis=-1)
+
+
+def log_normal(z, mean, log_var):
+    """log N(z; mean, diag(exp(log_var))), summed over the last axis."""
+    return -0.5 * ops.sum(
+        LOG_2PI + log_var + ops.square(z - mean) * ops.exp(-log_var), axis=-1
+    )
+
+
+def log_standard_normal(z):
+    """log N(z; 0, I), summed over the last axis."""
+    return -0.5 * ops.sum(LOG_2PI + ops.square(z), axis=-1)
+
+
+def monte_carlo_kl(z_mean, z_log_var, n_samples=1000, seed=None):
+    """Monte-Carlo estimate of KL(q || p) = E_q[log q(z) - log p(z)] from ``n_samples`` draws.
+
+    Unbiased; its standard error shrinks like 1/sqrt(n_samples). ``(n,)``.
+    """
+    shape = (n_samples,) + tuple(ops.shape(z_mean))
+    eps = keras.random.normal(shape, seed=seed)
+    z = z_mean + ops.exp(0.5 * z_log_var) * eps
+    return ops.mean(log_normal(z, z_mean, z_log_var) - log_standard_normal(z), axis=0)
+
+
+def _flat_sum(values):
+    return ops.sum(ops.reshape(values, (ops.shape(values)[0], -1)), axis=-1)
+
+
+def bernoulli_log_likelihood(x, logits):
+    """log p(x|z) for independent Bernoulli pixels with the decoder's ``logits``.
+
+    Equals minus the binary cross-entropy summed over pixels. For grey-level ``x`` it is
+    at most -H(x), the entropy of the pixels themselves (see ``pixel_entropy``). ``(n,)``.
+    """
+    # -BCE(x, sigmoid(l)) = x*l - softplus(l), written so that it never overflows.
+    return _flat_sum(x * logits - ops.softplus(logits))
+
+
+def gaussian_log_likelihood(x, mean, log_std):
+    """log N(x; mean, exp(log_std)^2 I) summed over pixels. ``log_std``: a scalar. ``(n,)``."""
+    return _flat_sum(
+        -0.5 * ops.square((x - mean) * ops.exp(-log_std)) - log_std - 0.5 * LOG_2PI
+    )
+
+
+def pixel_entropy(x):
+    """H(x) = -sum[x log x + (1 - x) log(1 - x)] per image: the part of a Bernoulli
+    reconstruction loss on grey-level pixels that no model can remove. ``(n,)``, numpy."""
+    x = np.clip(np.asarray(x, dtype="float64"), 1e-7, 1 - 1e-7)
+    h = -(x * np.log(x) + (1 - x) * np.log(1 - x))
+    return h.reshape(len(x), -1).sum(axis=1)
+
+
+def _posterior_samples(model, x, k, seed):
+    """Draw k codes z_i ~ q(z|x) per example; return (z_mean, z_log_var, z ``(k, n, d)``,
+    log p(x|z_i) ``(k, n)``)."""
+    z_mean, z_log_var = model.encoder(x)
+    n, d = ops.shape(z_mean)
+    eps = keras.random.normal((k, n, d), seed=seed)
+    z = z_mean + ops.exp(0.5 * z_log_var) * eps
+    outputs = model.decoder(ops.reshape(z, (k * n, d)))
+    x_rep = ops.reshape(ops.repeat(ops.expand_dims(x, 0), k, axis=0),
+                        (k * n,) + tuple(ops.shape(x)[1:]))
+    log_px_z = ops.reshape(model.log_likelihood(x_rep, outputs), (k, n))
+    return z_mean, z_log_var, z, log_px_z
+
+
+def _in_batches(fn, x, batch_size):
+    x = np.asarray(x, dtype="float32")
+    parts = [ops.convert_to_numpy(fn(x[i:i + batch_size])) for i in range(0, len(x), batch_size)]
+    return np.concatenate(parts)
+
+
+def elbo(model, x, n_samples=1, seed=None, batch_size=256):
+    """The ELBO per example: E_q[log p(x|z)] - KL(q(z|x) || p(z)), in nats. ``(n,)``, numpy.
+
+    The expectation is averaged over ``n_samples`` posterior draws; the KL is exact.
+    """
+    seed = keras.random.SeedGenerator(seed)
+
+    def batch(xb):
+        z_mean, z_log_var, _, log_px_z = _posterior_samples(model, xb, n_samples, seed)
+        return ops.mean(log_px_z, axis=0) - gaussian_kl(z_mean, z_log_var)
+
+    return _in_batches(batch, x, batch_size)
+
+
+def iwae_bound(model, x, k=50, seed=None, batch_size=64):
+    """Importance-weighted bound L_k = E[log 1/k sum_i p(x, z_i) / q(z_i|x)]. ``(n,)``, numpy.
+
+    L_1 is a one-sample ELBO; L_k grows with k and tends to log p(x), so a large k
+    estimates the model's log-likelihood.
+    """
+    seed = keras.random.SeedGenerator(seed)
+
+    def batch(xb):
+        z_mean, z_log_var, z, log_px_z = _posterior_samples(model, xb, k, seed)
+        log_w = log_px_z + log_standard_normal(z) - log_normal(z, z_mean, z_log_var)
+        return ops.logsumexp(log_w, axis=0) - math.log(k)
+
+    return _in_batches(batch, x, batch_size)

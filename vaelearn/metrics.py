@@ -1,0 +1,75 @@
+"""Numbers that describe a trained VAE: latent usage, information, coverage, diversity.
+
+Plain NumPy arrays in, floats or arrays out; nothing here needs the model itself.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import logsumexp
+from sklearn.metrics import pairwise_distances
+
+ACTIVE_UNIT_THRESHOLD = 0.01
+
+
+def latent_activity(z_mean):
+    """A_j = Var_x(mu_j(x)) for each latent dimension j (Burda et al., 2015). ``(d,)``."""
+    return np.var(np.asarray(z_mean, dtype="float64"), axis=0)
+
+
+def active_units(z_mean, threshold=ACTIVE_UNIT_THRESHOLD):
+    """How many latent dimensions have activity A_j above ``threshold``.
+
+    A dimension whose posterior mean never moves with x carries no information about x:
+    the decoder must ignore it (posterior collapse in that dimension)."""
+    return int(np.sum(latent_activity(z_mean) > threshold))
+
+
+def kl_per_dimension(z_mean, z_log_var):
+    """KL(q(z_j|x) || N(0, 1)) averaged over examples, per dimension, in nats. ``(d,)``."""
+    z_mean, z_log_var = np.asarray(z_mean, "float64"), np.asarray(z_log_var, "float64")
+    return 0.5 * np.mean(z_mean**2 + np.exp(z_log_var) - z_log_var - 1.0, axis=0)
+
+
+def mutual_information(z_mean, z_log_var, seed=0):
+    """Estimate I_q(x; z) in nats, with q(z) approximated by the mixture of the n posteriors.
+
+    I = E_x E_{q(z|x)}[log q(z|x) - log q(z)], one z per x. The estimate cannot exceed
+    log(n), so use a few hundred examples or more."""
+    mu, log_var = np.asarray(z_mean, "float64"), np.asarray(z_log_var, "float64")
+    n, d = mu.shape
+    var = np.exp(log_var)
+    z = mu + np.sqrt(var) * np.random.default_rng(seed).standard_normal((n, d))
+    # log q(z_i | x_k) for every pair (i, k): shape (n, n)
+    diff = z[:, None, :] - mu[None, :, :]
+    log_q = -0.5 * np.sum(np.log(2 * np.pi) + log_var[None] + diff**2 / var[None], axis=-1)
+    log_q_own = np.diagonal(log_q)
+    log_q_marginal = logsumexp(log_q, axis=1) - np.log(n)
+    return float(np.mean(log_q_own - log_q_marginal))
+
+
+@dataclass(frozen=True)
+class ModeCoverage:
+    """``modes_covered``: modes with at least one sample within ``n_sigma`` sigma;
+    ``good_fraction``: share of samples within ``n_sigma`` sigma of some mode."""
+
+    modes_covered: int
+    n_modes: int
+    good_fraction: float
+
+
+def mode_coverage(samples, centers, sigma, n_sigma=3.0):
+    """Score 2-D samples against a mixture of Gaussians with these ``centers``."""
+    dist = pairwise_distances(np.asarray(samples), np.asarray(centers))
+    nearest = dist.argmin(axis=1)
+    good = dist.min(axis=1) <= n_sigma * sigma
+    return ModeCoverage(modes_covered=int(len(np.unique(nearest[good]))),
+                        n_modes=len(centers), good_fraction=float(good.mean()))
+
+
+def sample_diversity(images):
+    """Mean Euclidean distance between pairs of images (flattened): 0 when all are equal."""
+    flat = np.asarray(images, dtype="float64").reshape(len(images), -1)
+    dist = pairwise_distances(flat)
+    n = len(flat)
+    return float(dist.sum() / (n * (n - 1)))

@@ -1,0 +1,319 @@
+"""Encoders, decoders, the VAE and a plain autoencoder, in Keras 3.
+
+Typical use::
+
+    vae = make_vae(data.image_shape, latent_dim=2)
+    history = vae.fit(data.x_train, epochs=30, batch_size=128)
+    z_mean, z_log_var = vae.encode(data.x_test)
+    images = vae.sample(16)
+
+The decoder outputs Bernoulli logits (``likelihood="bernoulli"``) or Gaussian means
+(``likelihood="gaussian"``); ``decode``, ``reconstruct`` and ``sample`` always return
+mean images in data space.
+"""
+
+import math
+
+import keras
+import numpy as np
+from keras import layers, ops
+
+from . import losses
+from .training import NaNGuard
+
+LIKELIHOODS = ("bernoulli", "gaussian")
+ARCHITECTURES = ("mlp", "conv")
+DEFAULT_LEARNING_RATE = 1e-3
+serializable = keras.saving.register_keras_serializable(package="vaelearn")
+
+
+@serializable
+class Sampling(layers.Layer):
+    """The reparameterization trick: z = mu + exp(log_var / 2) * eps with eps ~ N(0, I).
+
+    The randomness lives in eps, which does not depend on the weights, so gradients flow
+    to mu and log_var through an ordinary sum and product.
+    """
+
+    def __init__(self, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, inputs):
+        z_mean, z_log_var = inputs
+        eps = keras.random.normal(ops.shape(z_mean), seed=self.seed_generator)
+        return z_mean + ops.exp(0.5 * z_log_var) * eps
+
+    def get_config(self):
+        return {**super().get_config(), "seed": self.seed}
+
+
+def _check_choice(value, allowed, what):
+    if value not in allowed:
+        raise ValueError(f"Unknown {what} {value!r}; choose one of {', '.join(allowed)}.")
+
+
+def _conv_base_shape(shape):
+    if len(shape) != 3 or shape[0] % 4 or shape[1] % 4:
+        raise ValueError(
+            f"arch='conv' needs images shaped (H, W, C) with H and W divisible by 4, got {shape}; "
+            "use arch='mlp' for other shapes."
+        )
+    return shape[0] // 4, shape[1] // 4
+
+
+def build_encoder(input_shape, latent_dim, arch="mlp", hidden=(256, 128), variational=True):
+    """x ``(n, *input_shape)`` -> [z_mean, z_log_var] ``(n, latent_dim)`` each, or z when
+    ``variational=False``. ``arch="conv"``: two stride-2 convolutions (32, 64 filters) then
+    a dense layer of ``hidden[-1]`` units, as in the Keras reference VAE."""
+    _check_choice(arch, ARCHITECTURES, "arch")
+    inputs = keras.Input(tuple(input_shape), name="x")
+    if arch == "conv":
+        _conv_base_shape(tuple(input_shape))
+        h = layers.Conv2D(32, 3, strides=2, padding="same", activation="relu")(inputs)
+        h = layers.Conv2D(64, 3, strides=2, padding="same", activation="relu")(h)
+        h = layers.Flatten()(h)
+        h = layers.Dense(hidden[-1], activation="relu")(h)
+    else:
+        h = layers.Flatten()(inputs)
+        for units in hidden:
+            h = layers.Dense(units, activation="relu")(h)
+    if not variational:
+        return keras.Model(inputs, layers.Dense(latent_dim, name="z")(h), name="encoder")
+    z_mean = layers.Dense(latent_dim, name="z_mean")(h)
+    z_log_var = layers.Dense(latent_dim, name="z_log_var")(h)
+    return keras.Model(inputs, [z_mean, z_log_var], name="encoder")
+
+
+def build_decoder(latent_dim, output_shape, arch="mlp", hidden=(256, 128)):
+    """z ``(n, latent_dim)`` -> logits or means ``(n, *output_shape)``, no output activation.
+    Mirrors :func:`build_encoder`."""
+    _check_choice(arch, ARCHITECTURES, "arch")
+    output_shape = tuple(output_shape)
+    z = keras.Input((latent_dim,), name="z")
+    if arch == "conv":
+        h0, w0 = _conv_base_shape(output_shape)
+        h = layers.Dense(h0 * w0 * 64, activation="relu")(z)
+        h = layers.Reshape((h0, w0, 64))(h)
+        h = layers.Conv2DTranspose(64, 3, strides=2, padding="same", activation="relu")(h)
+        h = layers.Conv2DTranspose(32, 3, strides=2, padding="same", activation="relu")(h)
+        outputs = layers.Conv2DTranspose(output_shape[-1], 3, padding="same")(h)
+    else:
+        h = z
+        for units in reversed(hidden):
+            h = layers.Dense(units, activation="relu")(h)
+        h = layers.Dense(math.prod(output_shape))(h)
+        outputs = layers.Reshape(output_shape)(h)
+    return keras.Model(z, outputs, name="decoder")
+
+
+class LatentModel(keras.Model):
+    """What the autoencoder and the VAE share: a likelihood, decoding, input checks and
+    batched NumPy-in, NumPy-out helpers."""
+
+    def __init__(self, encoder, decoder, likelihood="bernoulli", decoder_std=1.0, **kwargs):
+        super().__init__(**kwargs)
+        _check_choice(likelihood, LIKELIHOODS, "likelihood")
+        self.encoder, self.decoder = encoder, decoder
+        self.likelihood = likelihood
+        self.decoder_std = decoder_std
+        if likelihood == "gaussian":
+            learned = decoder_std == "learned"
+            self.decoder_log_std = self.add_weight(
+                shape=(), name="decoder_log_std", trainable=learned,
+                initializer=keras.initializers.Constant(0.0 if learned else math.log(decoder_std)),
+            )
+        self.reconstruction_loss_tracker = keras.metrics.Mean(name="reconstruction_loss")
+
+    @property
+    def latent_dim(self):
+        return self.decoder.input_shape[-1]
+
+    @property
+    def example_shape(self):
+        return tuple(self.encoder.input_shape[1:])
+
+    def build(self, input_shape=None):
+        # Encoder and decoder are functional models, built at construction.
+        self.built = True
+
+    def log_likelihood(self, x, decoder_output):
+        """log p(x|z) per example in nats, from the decoder's raw output. ``(n,)``."""
+        if self.likelihood == "bernoulli":
+            return losses.bernoulli_log_likelihood(x, decoder_output)
+        return losses.gaussian_log_likelihood(x, decoder_output, self.decoder_log_std)
+
+    def _mean_image(self, decoder_output):
+        return ops.sigmoid(decoder_output) if self.likelihood == "bernoulli" else decoder_output
+
+    def _batched(self, fn, x, batch_size=1024):
+        x = np.asarray(x, dtype="float32")
+        outs = [fn(x[i:i + batch_size]) for i in range(0, len(x), batch_size)]
+        if isinstance(outs[0], (tuple, list)):
+            return tuple(np.concatenate([ops.convert_to_numpy(o[j]) for o in outs])
+                         for j in range(len(outs[0])))
+        return np.concatenate([ops.convert_to_numpy(o) for o in outs])
+
+    def check_inputs(self, x):
+        """Raise a ValueError that says how to fix inputs of the wrong shape or range."""
+        x = np.asarray(x)
+        if x.shape[1:] != self.example_shape:
+            hint = ""
+            if math.prod(x.shape[1:]) == math.prod(self.example_shape):
+                hint = f" Reshape them with x.reshape(-1, {', '.join(map(str, self.example_shape))})."
+            raise ValueError(
+                f"This model expects examples shaped {self.example_shape}, got {x.shape[1:]} "
+                f"(an array shaped {x.shape}).{hint}"
+            )
+        if not np.all(np.isfinite(x)):
+            raise ValueError("The inputs contain NaN or infinite values.")
+        if self.likelihood == "bernoulli" and (x.min() < 0 or x.max() > 1):
+            raise ValueError(
+                f"A Bernoulli likelihood needs inputs in [0, 1], got values in [{x.min():.3g}, "
+                f"{x.max():.3g}]. Scale the data (e.g. x / 255) or use likelihood='gaussian'."
+            )
+
+    def fit(self, x=None, y=None, callbacks=None, validation_data=None, **kwargs):
+        """keras.Model.fit, plus input checks and a clear error if the loss becomes NaN.
+
+        ``validation_data`` may be a plain array of inputs."""
+        if isinstance(x, np.ndarray):
+            self.check_inputs(x)
+        if isinstance(validation_data, np.ndarray):
+            self.check_inputs(validation_data)
+            validation_data = (validation_data,)
+        callbacks = list(callbacks or []) + [NaNGuard()]
+        return super().fit(x, y, callbacks=callbacks, validation_data=validation_data, **kwargs)
+
+    def decode(self, z, batch_size=1024):
+        """Mean images for codes ``z`` ``(n, latent_dim)`` -> ``(n, *example_shape)``."""
+        return self._batched(lambda zb: self._mean_image(self.decoder(zb)), z, batch_size)
+
+    def reconstruct(self, x, batch_size=1024):
+        """Decode the point code of each input: a deterministic reconstruction."""
+        return self.decode(self.transform(x, batch_size), batch_size)
+
+    def sample(self, n, temperature=1.0, seed=None):
+        """Decode ``n`` codes drawn from the prior N(0, temperature^2 I).
+
+        Lower temperatures stay near the centre of the latent space: typical-looking but
+        less varied images ("annealed" sampling)."""
+        z = temperature * np.random.default_rng(seed).standard_normal((n, self.latent_dim))
+        return self.decode(z.astype("float32"))
+
+    def _compile_defaults(self, learning_rate):
+        self.compile(optimizer=keras.optimizers.Adam(learning_rate))
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "encoder": keras.saving.serialize_keras_object(self.encoder),
+            "decoder": keras.saving.serialize_keras_object(self.decoder),
+            "likelihood": self.likelihood,
+            "decoder_std": self.decoder_std,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        for key in ("encoder", "decoder"):
+            config[key] = keras.saving.deserialize_keras_object(config[key])
+        return cls(**config)
+
+
+@serializable
+class Autoencoder(LatentModel):
+    """A plain deterministic autoencoder, trained on the reconstruction loss alone.
+
+    Nothing shapes its latent space, which is the point of comparing it with a VAE."""
+
+    def call(self, x, training=False):
+        return {"reconstruction": self.decoder(self.encoder(x, training=training), training=training)}
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        rec = ops.mean(-self.log_likelihood(x, y_pred["reconstruction"]))
+        self.reconstruction_loss_tracker.update_state(rec, sample_weight=ops.shape(x)[0])
+        return rec
+
+    def transform(self, x, batch_size=1024):
+        """The code z of each input. ``(n, latent_dim)``."""
+        return self._batched(self.encoder, x, batch_size)
+
+
+@serializable
+class VAE(LatentModel):
+    """A variational autoencoder trained on loss = reconstruction_loss + beta * kl_loss.
+
+    reconstruction_loss = -E_q[log p(x|z)] with one reparameterized sample, and
+    kl_loss = KL(q(z|x) || N(0, I)), each summed over pixels / latent dimensions and
+    averaged over the batch, in nats. With ``free_bits`` = lambda > 0 the KL term becomes
+    sum_j max(lambda, batch-mean KL_j), so no dimension is pushed below lambda nats.
+
+    ``beta`` is a non-trainable variable: a callback may ``assign`` it between epochs.
+    """
+
+    def __init__(self, encoder, decoder, beta=1.0, likelihood="bernoulli", decoder_std=1.0,
+                 free_bits=0.0, seed=None, **kwargs):
+        super().__init__(encoder, decoder, likelihood=likelihood, decoder_std=decoder_std,
+                         **kwargs)
+        self.free_bits = float(free_bits)
+        self.seed = seed
+        self.sampling = Sampling(seed=seed)
+        self.beta = self.add_weight(shape=(), name="beta", trainable=False,
+                                    initializer=keras.initializers.Constant(beta))
+        self.kl_loss_tracker = keras.metrics.Mean(name="kl_loss")
+
+    def call(self, x, training=False):
+        z_mean, z_log_var = self.encoder(x, training=training)
+        z = self.sampling([z_mean, z_log_var])
+        return {"reconstruction": self.decoder(z, training=training),
+                "z_mean": z_mean, "z_log_var": z_log_var}
+
+    def kl_term(self, z_mean, z_log_var):
+        """The KL penalty of the objective for one batch (a scalar), free bits included."""
+        kl_dims = ops.mean(losses.gaussian_kl_per_dimension(z_mean, z_log_var), axis=0)
+        if self.free_bits > 0:
+            kl_dims = ops.maximum(kl_dims, self.free_bits)
+        return ops.sum(kl_dims)
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        rec = ops.mean(-self.log_likelihood(x, y_pred["reconstruction"]))
+        kl = self.kl_term(y_pred["z_mean"], y_pred["z_log_var"])
+        batch = ops.shape(x)[0]
+        self.reconstruction_loss_tracker.update_state(rec, sample_weight=batch)
+        self.kl_loss_tracker.update_state(kl, sample_weight=batch)
+        return rec + self.beta * kl
+
+    def encode(self, x, batch_size=1024):
+        """Posterior parameters (z_mean, z_log_var), each ``(n, latent_dim)``."""
+        return self._batched(self.encoder, x, batch_size)
+
+    def transform(self, x, batch_size=1024):
+        """The posterior mean of each input: its point code. ``(n, latent_dim)``."""
+        return self.encode(x, batch_size)[0]
+
+    def get_config(self):
+        return {**super().get_config(), "beta": float(ops.convert_to_numpy(self.beta)),
+                "free_bits": self.free_bits, "seed": self.seed}
+
+
+def make_vae(input_shape, latent_dim=2, arch="mlp", hidden=(256, 128), beta=1.0,
+             likelihood="bernoulli", decoder_std=1.0, free_bits=0.0, seed=0,
+             learning_rate=DEFAULT_LEARNING_RATE):
+    """Build and compile a :class:`VAE` (Adam) for examples shaped ``input_shape``."""
+    vae = VAE(build_encoder(input_shape, latent_dim, arch, hidden),
+              build_decoder(latent_dim, input_shape, arch, hidden),
+              beta=beta, likelihood=likelihood, decoder_std=decoder_std,
+              free_bits=free_bits, seed=seed)
+    vae._compile_defaults(learning_rate)
+    return vae
+
+
+def make_autoencoder(input_shape, latent_dim=2, arch="mlp", hidden=(256, 128),
+                     likelihood="bernoulli", learning_rate=DEFAULT_LEARNING_RATE):
+    """Build and compile a plain :class:`Autoencoder` with the same layers as ``make_vae``."""
+    ae = Autoencoder(build_encoder(input_shape, latent_dim, arch, hidden, variational=False),
+                     build_decoder(latent_dim, input_shape, arch, hidden), likelihood=likelihood)
+    ae._compile_defaults(learning_rate)
+    return ae

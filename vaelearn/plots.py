@@ -1,0 +1,119 @@
+"""Figures for the course. Every function returns a ``matplotlib.figure.Figure``.
+
+Figures are built without pyplot, so a notebook shows each exactly once (as the value of
+the cell) and nothing accumulates in memory.
+"""
+
+import numpy as np
+from matplotlib.figure import Figure
+from scipy.stats import norm
+
+
+def _show_figures_in_ipython():
+    """Let IPython display a pyplot-free Figure as a PNG when it is a cell's value."""
+    try:
+        from IPython import get_ipython
+        from IPython.core.pylabtools import select_figure_formats
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None:
+        select_figure_formats(shell, {"png"}, bbox_inches="tight")
+
+
+_show_figures_in_ipython()
+
+
+def _images(images):
+    images = np.asarray(images)
+    return images[..., 0] if images.ndim == 4 and images.shape[-1] == 1 else images
+
+
+def image_grid(images, ncols=8, titles=None, size=1.2, title=None):
+    """Show ``images`` ``(n, H, W[, 1])`` in a grid of ``ncols`` columns."""
+    images = _images(images)
+    nrows = int(np.ceil(len(images) / ncols))
+    fig = Figure(figsize=(ncols * size, nrows * size + (0.4 if title else 0)))
+    axes = fig.subplots(nrows, ncols, squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i < len(images):
+            ax.imshow(images[i], cmap="gray_r", vmin=0, vmax=1)
+            if titles is not None:
+                ax.set_title(str(titles[i]), fontsize=8)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def reconstructions(originals, reconstructed, n=10, size=1.2):
+    """Originals (top row) above their reconstructions (bottom row)."""
+    n = min(n, len(originals))
+    fig = Figure(figsize=(n * size, 2 * size + 0.3))
+    axes = fig.subplots(2, n, squeeze=False)
+    for row, (images, label) in enumerate(((originals, "original"), (reconstructed, "reconstruction"))):
+        for i, ax in enumerate(axes[row]):
+            ax.imshow(_images(images)[i], cmap="gray_r", vmin=0, vmax=1)
+            ax.set_xticks([])
+            ax.set_yticks([])
+        axes[row, 0].set_ylabel(label, fontsize=8)
+    return fig
+
+
+def latent_scatter(z, labels=None, dims=(0, 1), title=None):
+    """Codes ``z`` ``(n, d)`` on two of their dimensions, coloured by ``labels``."""
+    z = np.asarray(z)
+    fig = Figure(figsize=(5.5, 4.5))
+    ax = fig.subplots()
+    points = ax.scatter(z[:, dims[0]], z[:, dims[1]], c=labels, cmap="tab10", s=6)
+    if labels is not None:
+        fig.colorbar(points, ax=ax, label="label")
+    ax.set_xlabel(f"z[{dims[0]}]")
+    ax.set_ylabel(f"z[{dims[1]}]")
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def latent_manifold(model, n=15, size=4.0):
+    """Decode an n x n grid of 2-D codes at standard-normal quantiles (one batched decode).
+
+    Quantiles rather than an even grid put the points where the prior puts its mass."""
+    if model.latent_dim != 2:
+        raise ValueError(f"latent_manifold needs a 2-D latent space, the model has {model.latent_dim}.")
+    q = norm.ppf(np.linspace(0.05, 0.95, n))
+    grid = np.array([[x, y] for y in q[::-1] for x in q], dtype="float32")
+    images = _images(model.decode(grid))
+    h, w = images.shape[1:3]
+    canvas = images.reshape(n, n, h, w).transpose(0, 2, 1, 3).reshape(n * h, n * w)
+    fig = Figure(figsize=(size, size))
+    ax = fig.subplots()
+    ax.imshow(canvas, cmap="gray_r", vmin=0, vmax=1, extent=(q[0], q[-1], q[0], q[-1]))
+    ax.set_xlabel("z[0]")
+    ax.set_ylabel("z[1]")
+    return fig
+
+
+def interpolation(model, x_start, x_end, steps=10, size=1.2):
+    """Decode evenly spaced points on the line between the codes of two inputs."""
+    z = model.transform(np.stack([x_start, x_end]))
+    t = np.linspace(0.0, 1.0, steps, dtype="float32")[:, None]
+    images = model.decode((1 - t) * z[0] + t * z[1])
+    return image_grid(images, ncols=steps, titles=[f"{v:.2f}" for v in t[:, 0]], size=size)
+
+
+def training_curves(history, keys=None):
+    """Plot the per-epoch values in a Keras ``History`` (or its ``.history`` dict)."""
+    logs = getattr(history, "history", history)
+    keys = keys or [k for k in logs if not k.startswith("val_")]
+    fig = Figure(figsize=(4 * len(keys), 3))
+    axes = fig.subplots(1, len(keys), squeeze=False)[0]
+    for ax, key in zip(axes, keys):
+        ax.plot(logs[key], label="train")
+        if f"val_{key}" in logs:
+            ax.plot(logs[f"val_{key}"], label="validation")
+            ax.legend()
+        ax.set_title(key)
+        ax.set_xlabel("epoch")
+    fig.tight_layout()
+    return fig

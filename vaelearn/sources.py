@@ -1,0 +1,104 @@
+"""Where the downloadable datasets live: remote files, checksums and the local cache.
+
+The cache layout is Keras' own (``mnist.npz``, ``fashion-mnist/*.gz``), so files that
+``keras.datasets`` already downloaded are reused. The cache folder is
+``$VAELEARN_DATA_DIR`` if set, else Keras' ``$KERAS_HOME/datasets`` (``~/.keras/datasets``).
+"""
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import CorruptCacheError, DatasetUnavailableError, UnknownDatasetError
+
+KERAS_ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
+
+
+@dataclass(frozen=True)
+class RemoteFile:
+    """One file of a downloadable dataset: its place in the cache and its checksum."""
+
+    relpath: str
+    algorithm: str
+    digest: str
+
+    @property
+    def url(self):
+        return KERAS_ORIGIN + Path(self.relpath).name
+
+
+REMOTE_DATASETS = {
+    "mnist": (
+        RemoteFile(
+            "mnist.npz", "sha256", "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
+        ),
+    ),
+    "fashion_mnist": (
+        RemoteFile("fashion-mnist/train-images-idx3-ubyte.gz", "md5", "8d4fb7e6c68d591d4c3dfef9ec88bf0d"),
+        RemoteFile("fashion-mnist/train-labels-idx1-ubyte.gz", "md5", "25c81989df183df01b3e8a0aad5dffbe"),
+        RemoteFile("fashion-mnist/t10k-images-idx3-ubyte.gz", "md5", "bef4ecab320f06d8554ea6380940ec79"),
+        RemoteFile("fashion-mnist/t10k-labels-idx1-ubyte.gz", "md5", "bb300cfdad3c16e7a12a480ee83cd310"),
+    ),
+}
+
+
+def data_dir():
+    """The dataset cache folder (it may not exist yet)."""
+    if os.environ.get("VAELEARN_DATA_DIR"):
+        return Path(os.environ["VAELEARN_DATA_DIR"]).expanduser()
+    keras_home = os.environ.get("KERAS_HOME") or Path.home() / ".keras"
+    return Path(keras_home).expanduser() / "datasets"
+
+
+def remote_files(name):
+    """The files that make up the downloadable dataset ``name``."""
+    try:
+        return REMOTE_DATASETS[name]
+    except KeyError:
+        raise UnknownDatasetError(
+            f"{name!r} is not a downloadable dataset; choose one of {sorted(REMOTE_DATASETS)}."
+        ) from None
+
+
+def file_digest(path, algorithm):
+    """Hex digest of a file, read in 1 MiB chunks."""
+    digest = hashlib.new(algorithm)
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def verify(path, remote):
+    """Raise :class:`CorruptCacheError` unless ``path`` has ``remote``'s checksum."""
+    actual = file_digest(path, remote.algorithm)
+    if actual != remote.digest:
+        raise CorruptCacheError(
+            f"{path} is corrupt or truncated ({remote.algorithm} {actual[:12]}..., expected "
+            f"{remote.digest[:12]}...). Delete it and run `vaelearn prefetch` again, or copy a "
+            "good file with `vaelearn prefetch --from DIR`."
+        )
+
+
+def is_cached(name):
+    """True when every file of ``name`` is in the cache (checksums are not read)."""
+    return all((data_dir() / f.relpath).is_file() for f in remote_files(name))
+
+
+def verify_cached(name):
+    """Check every cached file of ``name`` against its checksum; return their paths.
+
+    Raises :class:`DatasetUnavailableError` when a file is missing and
+    :class:`CorruptCacheError` when one has the wrong checksum.
+    """
+    paths = []
+    for remote in remote_files(name):
+        path = data_dir() / remote.relpath
+        if not path.is_file():
+            raise DatasetUnavailableError(
+                f"{name!r} is not downloaded ({path} is missing). Run `vaelearn prefetch {name}`."
+            )
+        verify(path, remote)
+        paths.append(path)
+    return paths
