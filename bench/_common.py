@@ -88,16 +88,18 @@ def negative_elbo(model, x, seed=0, batch_size=1024):
     return total / len(x)
 
 
-def train_epochs(model, data, epochs, batch_size=BATCH_SIZE, after_epoch=None):
+def train_epochs(model, data, epochs, batch_size=BATCH_SIZE, after_epoch=None, until=None):
     """Train ``model`` one ``fit`` call per epoch; return (seconds per epoch, logged losses,
     ``after_epoch(model)`` results).
 
     The first epoch's time includes tracing and compilation. ``after_epoch`` (e.g. an
-    evaluation) runs between epochs, outside the timed region. ``data``: an array, or a
-    batched ``tf.data.Dataset`` (then ``batch_size`` is ignored).
+    evaluation) runs between epochs, outside the timed region; training stops early once
+    ``until(result)`` is true. ``data``: an array, or a batched ``tf.data.Dataset`` (then
+    ``batch_size`` is ignored).
     """
     seconds, losses, results = [], [], []
-    kwargs = {} if hasattr(data, "element_spec") else {"batch_size": batch_size}
+    is_dataset = hasattr(data, "element_spec")  # a tf.data.Dataset shuffles itself
+    kwargs = {"shuffle": False} if is_dataset else {"batch_size": batch_size}
     for _ in range(epochs):
         t0 = time.perf_counter()
         history = model.fit(data, epochs=1, verbose=0, **kwargs)
@@ -105,6 +107,8 @@ def train_epochs(model, data, epochs, batch_size=BATCH_SIZE, after_epoch=None):
         losses.append(float(history.history["loss"][-1]))
         if after_epoch is not None:
             results.append(after_epoch(model))
+            if until is not None and until(results[-1]):
+                break
     return seconds, losses, results
 
 

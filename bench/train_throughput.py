@@ -10,7 +10,7 @@ Per run: samples/s over epochs 2..N (steady state), the compile overhead (first 
 minus a steady epoch), the training loss logged in the last epoch, and the peak RSS above
 the RSS at the start of the run (psutil, sampled every 5 ms in a thread: the extra memory
 the run needs, not the process total). Thread settings must be fixed before TensorFlow
-starts, so each is measured in its own subprocess (``--worker``) against the reference.
+starts: with ``--threads`` each is measured in its own subprocess against the reference.
 
 The last line is ``speedup_vs_reference: X.XX`` for vaelearn's defaults (``make_vae``).
 """
@@ -22,8 +22,9 @@ import sys
 
 import _common as c
 
-LEVER_SPE = 16
-THREAD_SETTINGS = ((1, 1), (2, 1), (1, 2))
+REFERENCE = "reference (GradientTape train_step)"
+DEFAULTS = "vaelearn defaults (make_vae: steps_per_execution=16)"
+THREAD_SETTINGS = ((1, 1), (2, 1))
 BF16_FLAGS = ("avx512_bf16", "amx_bf16")
 
 
@@ -33,17 +34,12 @@ def _reference(x):
     return make_reference_vae(), x
 
 
-def _vaelearn(x, policy=None, data="array", **compile_kwargs):
+def _vaelearn(x, data="array", **compile_kwargs):
     """vaelearn's VAE at Adam(1e-3): its defaults, or a plain ``compile`` plus one lever."""
     import keras
 
-    if policy:
-        keras.config.set_dtype_policy(policy)
-    try:
-        model = c.make_vaelearn_vae(learning_rate=1e-3)
-    finally:
-        keras.config.set_dtype_policy("float32")
-    if compile_kwargs or policy:
+    model = c.make_vaelearn_vae(learning_rate=1e-3)
+    if compile_kwargs:
         model.compile(optimizer=keras.optimizers.Adam(1e-3), **compile_kwargs)
     if data == "tf.data":
         import tensorflow as tf
@@ -53,21 +49,37 @@ def _vaelearn(x, policy=None, data="array", **compile_kwargs):
     return model, x
 
 
+def _mixed_bfloat16(x):
+    """vaelearn's layers computing in bfloat16, with float32 codes and logits: vaelearn's
+    Sampling and losses mix their tensors with float32 ones, so the casts go at the edges."""
+    import keras
+    from vaelearn.models import VAE, build_decoder, build_encoder
+
+    keras.config.set_dtype_policy("mixed_bfloat16")
+    try:
+        encoder = build_encoder((28, 28, 1), c.LATENT_DIM, "conv", (16,))
+        decoder = build_decoder(c.LATENT_DIM, (28, 28, 1), "conv", (16,))
+    finally:
+        keras.config.set_dtype_policy("float32")
+    to_float32 = lambda t: keras.layers.Activation("linear", dtype="float32")(t)
+    model = VAE(keras.Model(encoder.input, [to_float32(t) for t in encoder.outputs]),
+                keras.Model(decoder.input, to_float32(decoder.output)), seed=0)
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), jit_compile=False)
+    return model, x
+
+
 def candidates(include_bf16=True):
     """name -> function(x) returning (compiled model, training data). The reference first."""
     found = {
-        "reference (GradientTape train_step)": _reference,
+        REFERENCE: _reference,
         "vaelearn, plain compile (Adam only)": lambda x: _vaelearn(x, jit_compile=False),
-        "vaelearn + steps_per_execution=16": lambda x: _vaelearn(x, steps_per_execution=LEVER_SPE,
-                                                                 jit_compile=False),
         "vaelearn + XLA (jit_compile=True)": lambda x: _vaelearn(x, jit_compile=True),
         "vaelearn + tf.data pipeline": lambda x: _vaelearn(x, data="tf.data", jit_compile=False),
         "vaelearn + op determinism (vaelearn.seed)": _with_determinism,
     }
     if include_bf16:
-        found["vaelearn + mixed_bfloat16"] = lambda x: _vaelearn(x, policy="mixed_bfloat16",
-                                                                 jit_compile=False)
-    found["vaelearn defaults (make_vae)"] = _vaelearn
+        found["vaelearn + mixed_bfloat16"] = _mixed_bfloat16
+    found[DEFAULTS] = _vaelearn
     return found
 
 
@@ -128,7 +140,7 @@ def worker(intra, inter, epochs, repeats, n):
     tf.config.threading.set_intra_op_parallelism_threads(intra)
     tf.config.threading.set_inter_op_parallelism_threads(inter)
     found = candidates(include_bf16=False)
-    names = [next(iter(found)), "vaelearn defaults (make_vae)"]
+    names = [REFERENCE, DEFAULTS]
     x = c.images28()[0][:n]
     print(json.dumps(summarize(compare({k: found[k] for k in names}, x, epochs, repeats))))
 
@@ -160,7 +172,7 @@ def report(summary, threads, bf16_note):
         base = ref["samples_per_s"]
         rows = []
         for (intra, inter), s in threads.items():
-            r, ours = s["reference (GradientTape train_step)"], s["vaelearn defaults (make_vae)"]
+            r, ours = s[REFERENCE], s[DEFAULTS]
             rows.append([f"intra={intra}, inter={inter}", f"{r['samples_per_s']:,.0f}",
                          f"{r['samples_per_s'] / base:.2f}", f"{ours['samples_per_s']:,.0f}",
                          f"{ours['ratio']:.2f}"])
@@ -173,13 +185,15 @@ def main(argv=None):
     parser.add_argument("--epochs", type=int, default=4, help="epochs per run (>= 2; default 4)")
     parser.add_argument("--repeats", type=int, default=3, help="interleaved rounds (default 3)")
     parser.add_argument("--quick", action="store_true",
-                        help="a smoke run: 256 images, 2 epochs, 1 round, no thread subprocesses")
-    parser.add_argument("--no-threads", action="store_true", help="skip the thread subprocesses")
+                        help="a smoke run: 256 images, 2 epochs, 1 round")
+    parser.add_argument("--threads", action="store_true",
+                        help=f"also measure thread pools {THREAD_SETTINGS} (one subprocess each, "
+                             "about 1 minute each)")
     parser.add_argument("--n", type=int, default=None, help="use only the first N images")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.quick:
-        args.epochs, args.repeats, args.n, args.no_threads = 2, 1, args.n or 256, True
+        args.epochs, args.repeats, args.n = 2, 1, args.n or 256
     if args.epochs < 2:
         parser.error("--epochs must be at least 2 (the first epoch includes compilation)")
     x, source = c.images28()
@@ -195,10 +209,10 @@ def main(argv=None):
     bf16_note = None if bf16 else ("not applicable: the CPU has neither AVX512-BF16 nor AMX "
                                    "(/proc/cpuinfo), so bfloat16 math would be emulated")
     found = candidates(include_bf16=bf16)
-    counts = c.check_param_counts(found["vaelearn defaults (make_vae)"](x[:1])[0])
+    counts = c.check_param_counts(found[DEFAULTS](x[:1])[0])
     print(f"Parameters (both models): encoder {counts['encoder']:,}, decoder {counts['decoder']:,}\n")
     summary = summarize(compare(found, x[:n], args.epochs, args.repeats))
-    threads = None if args.no_threads else thread_levers(args.epochs, args.repeats, n)
+    threads = thread_levers(args.epochs, args.repeats, n) if args.threads else None
     report(summary, threads, bf16_note)
     print(f"speedup_vs_reference: {summary['vaelearn defaults (make_vae)']['ratio']:.2f}")
 

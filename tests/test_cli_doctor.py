@@ -16,9 +16,7 @@ real_check_device = doctor.check_device
 
 @pytest.fixture(autouse=True)
 def machine(tmp_path, monkeypatch):
-    """A fresh home and dataset cache, and a device check that does not import TF."""
-    monkeypatch.setenv("VAELEARN_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("VAELEARN_DATA_DIR", str(tmp_path / "datasets"))
+    """A device check that does not import TF (home and cache come from conftest)."""
     monkeypatch.setattr(doctor, "check_device", lambda: doctor.Check("device", doctor.OK, "CPU"))
 
 

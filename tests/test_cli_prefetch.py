@@ -19,9 +19,7 @@ from vaelearn.cli import main
 
 @pytest.fixture(autouse=True)
 def cache(tmp_path, monkeypatch):
-    """An empty dataset cache and learner home for every test."""
-    monkeypatch.setenv("VAELEARN_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("VAELEARN_DATA_DIR", str(tmp_path / "datasets"))
+    """The empty dataset cache that conftest's ``home`` fixture points at."""
     return tmp_path / "datasets"
 
 

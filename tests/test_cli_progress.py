@@ -28,13 +28,8 @@ questions:
 
 
 @pytest.fixture(autouse=True)
-def home(tmp_path, monkeypatch):
-    """A fresh learner home and a quiz folder holding ``practice.yaml``."""
-    monkeypatch.setenv("VAELEARN_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("VAELEARN_QUIZ_DIR", str(tmp_path / "quizzes"))
-    (tmp_path / "quizzes").mkdir()
-    (tmp_path / "quizzes" / "practice.yaml").write_text(QUIZ)
-    return tmp_path / "home"
+def practice_quiz(quiz_folder):
+    return quiz_folder("practice", QUIZ)
 
 
 def attempt(*responses):

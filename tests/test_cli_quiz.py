@@ -33,13 +33,8 @@ questions:
 
 
 @pytest.fixture(autouse=True)
-def home(tmp_path, monkeypatch):
-    """A fresh learner home and a quiz folder holding ``terminal.yaml``."""
-    monkeypatch.setenv("VAELEARN_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("VAELEARN_QUIZ_DIR", str(tmp_path / "quizzes"))
-    (tmp_path / "quizzes").mkdir()
-    (tmp_path / "quizzes" / "terminal.yaml").write_text(QUIZ)
-    return tmp_path / "home"
+def terminal_quiz(quiz_folder):
+    return quiz_folder("terminal", QUIZ)
 
 
 def answer(monkeypatch, *lines):

@@ -22,26 +22,23 @@ questions:
 """
 
 
-@pytest.fixture(autouse=True)
-def home(tmp_path, monkeypatch):
-    monkeypatch.setenv("VAELEARN_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("VAELEARN_DATA_DIR", str(tmp_path / "datasets"))
-
-
 def write_notebook(path, *sources):
+    """Write a notebook with one code cell per source; return its path."""
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(new_notebook(cells=[new_code_cell(s) for s in sources]), path)
     return path
 
 
-def test_passing_notebooks_are_exported_with_static_quizzes(tmp_path, monkeypatch, capsys):
+def test_notebooks_run_from_their_folder_and_export_static_quizzes(tmp_path, monkeypatch, capsys):
     folder = tmp_path / "notebooks"
     write_notebook(folder / "b_quiz.ipynb",
                    "import vaelearn.quiz\nvaelearn.quiz.load('tiny.yaml')")
-    write_notebook(folder / "a_cwd.ipynb", "print(open('data.txt').read())")
+    write_notebook(folder / "a_env.ipynb", "import os\nprint(open('data.txt').read())",
+                   "print('TF log level', os.environ['TF_CPP_MIN_LOG_LEVEL'])")
     (folder / "tiny.yaml").write_text(QUIZ)
     (folder / "data.txt").write_text("found beside the notebook")
     monkeypatch.chdir(tmp_path)  # the default notebooks/ folder; cells must run from it
+    monkeypatch.delenv("TF_CPP_MIN_LOG_LEVEL", raising=False)
 
     assert main(["run", "--out", "site"]) == 0
 
@@ -49,11 +46,12 @@ def test_passing_notebooks_are_exported_with_static_quizzes(tmp_path, monkeypatc
     table = out.splitlines()
     assert table[0].split() == ["notebook", "status", "time", "(s)"]
     assert [row.split()[:2] for row in table[1:3]] == [
-        ["a_cwd.ipynb", "passed"], ["b_quiz.ipynb", "passed"]]
+        ["a_env.ipynb", "passed"], ["b_quiz.ipynb", "passed"]]
     site = tmp_path / "site"
     assert sorted(p.name for p in site.iterdir()) == [
-        "a_cwd.html", "a_cwd.ipynb", "b_quiz.html", "b_quiz.ipynb"]
-    assert "found beside the notebook" in (site / "a_cwd.html").read_text()
+        "a_env.html", "a_env.ipynb", "b_quiz.html", "b_quiz.ipynb"]
+    page = (site / "a_env.html").read_text()
+    assert "found beside the notebook" in page and "TF log level 2" in page
 
     executed = nbformat.read(site / "b_quiz.ipynb", as_version=4)
     assert WIDGET_MIME in executed.cells[0].outputs[0].data  # the live notebook keeps widgets

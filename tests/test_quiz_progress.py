@@ -13,13 +13,6 @@ from vaelearn.quiz import Attempt, ProgressFileError, ProgressWarning, read_atte
 from vaelearn.quiz import records
 
 
-@pytest.fixture(autouse=True)
-def home(tmp_path, monkeypatch):
-    """A fresh learner home for every test (never the real ~/.vaelearn)."""
-    monkeypatch.setenv("VAELEARN_HOME", str(tmp_path / "home"))
-    return tmp_path / "home"
-
-
 def test_record_path_follows_vaelearn_home(home, monkeypatch):
     assert record_path() == home / "progress.json"
     monkeypatch.delenv("VAELEARN_HOME")

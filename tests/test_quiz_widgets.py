@@ -7,12 +7,6 @@ import vaelearn.quiz
 from vaelearn.quiz import records
 
 
-@pytest.fixture(autouse=True)
-def home(tmp_path, monkeypatch):
-    """A fresh learner home for every test (never the real ~/.vaelearn)."""
-    monkeypatch.setenv("VAELEARN_HOME", str(tmp_path / "home"))
-
-
 def descendants(widget):
     yield widget
     for child in getattr(widget, "children", ()):

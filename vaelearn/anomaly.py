@@ -120,22 +120,29 @@ class VAEAnomalyDetector(OutlierMixin, BaseEstimator):
         if not hasattr(self, "model_"):
             raise RuntimeError("This VAEAnomalyDetector is not fitted yet: call fit(X) first.")
 
-    def score_samples(self, X):
+    def score_samples(self, X, score=None):
         """Normality of each example ``(n,)``: higher means more normal.
 
-        Units: minus a summed squared error for ``"reconstruction"``, nats otherwise."""
+        ``score`` picks another of :data:`SCORES` for this call only (default: the detector's
+        ``score``); ``threshold_`` always refers to the detector's own score. Units: minus a
+        summed squared error for ``"reconstruction"``, nats otherwise."""
         from .losses import elbo, iwae_bound, pixel_entropy
 
         self._check_fitted()
+        score = self.score if score is None else score
+        if score not in SCORES:
+            raise ValueError(f"Unknown score {score!r}; choose one of {', '.join(SCORES)}.")
+        if score == "elbo_minus_entropy" and self.likelihood != "bernoulli":
+            raise ValueError("score='elbo_minus_entropy' corrects a Bernoulli likelihood only.")
         X = np.asarray(X, dtype="float32")
         self.model_.check_inputs(X)
-        if self.score == "reconstruction":
+        if score == "reconstruction":
             error = (X - self.model_.reconstruct(X)).reshape(len(X), -1)
             return -np.sum(error.astype("float64") ** 2, axis=1)
-        if self.score == "iwae":
+        if score == "iwae":
             return iwae_bound(self.model_, X, k=self.k, seed=self.seed).astype("float64")
         scores = elbo(self.model_, X, n_samples=self.n_samples, seed=self.seed).astype("float64")
-        if self.score == "elbo_minus_entropy":
+        if score == "elbo_minus_entropy":
             scores = scores + pixel_entropy(X)
         return scores
 

@@ -23,7 +23,7 @@ from .training import NaNGuard
 
 LIKELIHOODS = ("bernoulli", "gaussian")
 ARCHITECTURES = ("mlp", "conv")
-DEFAULT_LEARNING_RATE = 1e-3
+DEFAULT_LEARNING_RATE = 1.5e-3
 serializable = keras.saving.register_keras_serializable(package="vaelearn")
 
 
@@ -203,7 +203,9 @@ class LatentModel(keras.Model):
         return self.decode(z.astype("float32"))
 
     def _compile_defaults(self, learning_rate):
-        self.compile(optimizer=keras.optimizers.Adam(learning_rate))
+        # Several batches per compiled call cut Keras' per-batch overhead on small CPUs
+        # (BENCHMARKS.md); batch callbacks then run once per 16 batches.
+        self.compile(optimizer=keras.optimizers.Adam(learning_rate), steps_per_execution=16)
 
     def get_config(self):
         return {
@@ -294,7 +296,7 @@ class VAE(LatentModel):
         return self.encode(x, batch_size)[0]
 
     def get_config(self):
-        return {**super().get_config(), "beta": float(ops.convert_to_numpy(self.beta)),
+        return {**super().get_config(), "beta": float(self.beta.numpy()),
                 "free_bits": self.free_bits, "seed": self.seed}
 
 

@@ -8,6 +8,7 @@ in context. In the HTML page widgets are replaced by their static ``text/html``
 """
 
 import copy
+import os
 import re
 import time
 from dataclasses import dataclass
@@ -70,7 +71,8 @@ def execute(nb, folder, cell_timeout):
         on_cell_start=lambda cell, cell_index: current.update(cell=cell),
     )
     try:
-        client.execute()
+        # TensorFlow's C++ start-up log would bury the progress bar; a user's setting wins.
+        client.execute(env={"TF_CPP_MIN_LOG_LEVEL": "2", **os.environ})
     except Exception as e:  # a cell error, a timeout or a dead kernel: all end this run
         return describe_failure(current.get("cell"), e, cell_timeout)
     return None

@@ -39,7 +39,7 @@ class KLAnnealing(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         if logs is not None:
-            logs["beta"] = float(keras.ops.convert_to_numpy(self.model.beta))
+            logs["beta"] = float(self.model.beta.numpy())
 
 
 class NaNGuard(keras.callbacks.Callback):
@@ -48,7 +48,7 @@ class NaNGuard(keras.callbacks.Callback):
     def on_train_batch_end(self, batch, logs=None):
         loss = (logs or {}).get("loss")
         if loss is not None and not np.isfinite(loss):
-            lr = float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate))
+            lr = float(self.model.optimizer.learning_rate.numpy())
             raise TrainingDivergedError(
                 f"The training loss became {loss} at batch {batch}. Try a smaller learning rate "
                 f"(it is {lr:g}), check that the inputs are finite and scaled to [0, 1], or use "

@@ -1,4 +1,9 @@
-"""The latent-space explorer: moving a slider over z redraws the decoded image."""
+"""The latent-space explorer: moving a slider over z redraws the decoded image.
+
+DOM hooks (see ``vaelearn.explorer.latent_explorer``): a VBox with the CSS class
+``vaelearn-latent-explorer`` holding ``FloatSlider``s described ``z[0]``, ``z[1]``, ...
+and exactly one ``ipywidgets.Image``.
+"""
 
 import time
 
@@ -7,39 +12,7 @@ import pytest
 pytestmark = pytest.mark.browser
 
 NOTEBOOK = "notebooks/01_latent_space.ipynb"
-
-# Until the real notebook exists: the same DOM hooks around a toy decoder.
-STAND_IN = '''\
-import io
-
-import ipywidgets as widgets
-import matplotlib.pyplot as plt
-import numpy as np
-
-
-def decode_png(z):
-    x = np.linspace(-3, 3, 28)
-    image = np.exp(-((x[None, :] - z[0]) ** 2 + (x[:, None] - z[1]) ** 2))
-    buffer = io.BytesIO()
-    plt.imsave(buffer, image, cmap="gray", format="png")
-    return buffer.getvalue()
-
-
-sliders = [widgets.FloatSlider(0.0, min=-3, max=3, step=0.5, description=f"z[{i}]") for i in range(2)]
-image = widgets.Image(value=decode_png([0.0, 0.0]), format="png", width=112, height=112)
-for slider in sliders:
-    slider.observe(lambda change: setattr(image, "value", decode_png([s.value for s in sliders])), "value")
-explorer = widgets.VBox([*sliders, image])
-explorer.add_class("vaelearn-latent-explorer")
-explorer
-'''
-
-
-@pytest.fixture
-def notebook(lab):
-    if (lab.root / NOTEBOOK).exists():
-        return NOTEBOOK
-    return lab.write_notebook("notebooks/latent_explorer_stand_in.ipynb", STAND_IN)
+KEY_PRESSES = 3
 
 
 def slider(explorer, description):
@@ -49,6 +22,7 @@ def slider(explorer, description):
 
 
 def screenshot_changes(element, before, timeout_s=20):
+    """Whether the element's pixels differ from the PNG ``before`` within ``timeout_s``."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if element.screenshot() != before:
@@ -57,8 +31,8 @@ def screenshot_changes(element, before, timeout_s=20):
     return False
 
 
-def test_moving_a_slider_redraws_the_decoded_image(lab, page, expect, notebook):
-    lab.open(page, notebook)
+def test_moving_a_slider_redraws_the_decoded_image(lab, page, expect):
+    lab.open(page, NOTEBOOK)
     explorer = page.locator(".vaelearn-latent-explorer")
     expect(explorer).to_be_visible()
     image = explorer.locator("img")
@@ -67,9 +41,10 @@ def test_moving_a_slider_redraws_the_decoded_image(lab, page, expect, notebook):
 
     handle = slider(explorer, "z[0]")
     start = handle.get_attribute("aria-valuenow")
+    key = "ArrowLeft" if start == handle.get_attribute("aria-valuemax") else "ArrowRight"
     handle.focus()
-    for _ in range(3):
-        handle.press("ArrowRight")
+    for _ in range(KEY_PRESSES):
+        handle.press(key)
     expect(handle).not_to_have_attribute("aria-valuenow", start)
 
     expect(image).not_to_have_attribute("src", src)

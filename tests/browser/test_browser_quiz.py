@@ -7,8 +7,6 @@ import pytest
 pytestmark = pytest.mark.browser
 
 NOTEBOOK = "notebooks/08_eli5_recap.ipynb"
-# Until the real notebook exists: a notebook that ends with the quiz, as it will.
-STAND_IN = 'import vaelearn.quiz\nvaelearn.quiz.load("eli5")'
 
 GOAL = "What is the primary goal of Variational Autoencoders (VAEs)?"
 GOAL_WRONG = "A. Turning pictures into music."
@@ -22,10 +20,7 @@ MAX_TABS = 10
 @pytest.fixture
 def quiz(lab, page, expect):
     """The quiz widget, after running every cell of the ELI5 notebook."""
-    notebook = NOTEBOOK
-    if not (lab.root / notebook).exists():
-        notebook = lab.write_notebook("notebooks/eli5_stand_in.ipynb", STAND_IN)
-    lab.open(page, notebook)
+    lab.open(page, NOTEBOOK)
     quiz = page.locator(".vaelearn-quiz")
     expect(quiz).to_be_visible()
     return quiz

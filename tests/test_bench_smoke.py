@@ -1,0 +1,72 @@
+"""Smoke tests: each benchmark script's main pieces run on a tiny setting (no timings checked)."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+sys.path.insert(0, str(BENCH))
+
+pytestmark = pytest.mark.slow
+
+
+def last_line(capsys):
+    return capsys.readouterr().out.strip().splitlines()[-1]
+
+
+def test_reference_matches_vaelearn_parameter_counts():
+    import _common as c
+    from reference_vae import make_reference_vae
+
+    ref = make_reference_vae()
+    assert (ref.encoder.count_params(), ref.decoder.count_params()) == (69_076, 65_089)
+    assert c.check_param_counts(c.make_vaelearn_vae()) == c.REFERENCE_PARAMS
+
+
+def test_negative_elbo_is_the_same_quantity_for_both_models():
+    import _common as c
+    import keras
+    from reference_vae import make_reference_vae
+
+    x = c.images28()[0][:64]
+    assert x.shape[1:] == (28, 28, 1) and 0.0 <= x.min() and x.max() <= 1.0
+    keras.utils.set_random_seed(0)
+    ref = make_reference_vae()
+    keras.utils.set_random_seed(0)
+    ours = c.make_vaelearn_vae()  # same seed and layer order: same initial weights
+    assert c.negative_elbo(ref, x) == pytest.approx(c.negative_elbo(ours, x), rel=1e-4)
+
+
+def test_train_throughput_quick(capsys):
+    import train_throughput
+
+    train_throughput.main(["--quick", "--n", "128"])
+    assert last_line(capsys).startswith("speedup_vs_reference: ")
+
+
+def test_time_to_quality_quick(capsys):
+    import time_to_quality
+
+    time_to_quality.main(["--quick"])
+    assert last_line(capsys).startswith("time_to_quality_speedup: ")
+
+
+def test_import_time_quick(capsys):
+    import import_time
+
+    assert import_time.main(["--quick"]) == 0  # 0: TensorFlow and Keras were not imported
+    assert last_line(capsys).startswith("import_time_s: ")
+
+
+def test_course_runtime_on_a_tiny_notebook(tmp_path, capsys, monkeypatch):
+    import course_runtime
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import os\nassert os.environ['VAELEARN_DATASET'] == 'digits'")]
+    nbformat.write(nb, tmp_path / "tiny.ipynb")
+    for name in ("VAELEARN_DATASET", "TF_CPP_MIN_LOG_LEVEL", "VAELEARN_HOME"):
+        monkeypatch.setenv(name, "")  # main() sets them; monkeypatch restores them afterwards
+    assert course_runtime.main([str(tmp_path)]) == 0
+    assert last_line(capsys).startswith("course_runtime_s: ")

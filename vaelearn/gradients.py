@@ -1,0 +1,89 @@
+"""Two Monte-Carlo estimators of the gradient of an expectation over a Gaussian.
+
+For z ~ N(mu, diag(sigma^2)) with sigma = exp(log_var / 2) and an objective
+J(mu, log_var) = E_z[f(z)], both estimators average per-sample gradients:
+
+- score function (REINFORCE): f(z) * d/dtheta log q(z); it needs only values of f;
+  dJ/dmu ~ f(z) (z - mu) / sigma^2 and dJ/dlog_var ~ f(z) ((z - mu)^2 / sigma^2 - 1) / 2.
+- reparameterization (pathwise): write z = mu + sigma * eps, eps ~ N(0, I), and
+  differentiate f through z: dJ/dmu ~ f'(z) and dJ/dlog_var ~ f'(z) * sigma * eps / 2.
+  f must be differentiable; here automatic differentiation (TensorFlow) computes f'.
+
+Both are unbiased; their variances differ, often by orders of magnitude. Each function
+returns one estimate per sample, so the caller can measure mean, spread and standard error.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Estimates:
+    """Per-sample gradient estimates ``(n, d)`` of dJ/dmu and dJ/dlog_var."""
+
+    d_mu: np.ndarray
+    d_log_var: np.ndarray
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Mean, per-sample variance and standard error of the mean of an estimator, per
+    coordinate (arrays ``(d,)``), from ``n`` samples."""
+
+    mean: np.ndarray
+    variance: np.ndarray
+    standard_error: np.ndarray
+    n: int
+
+
+def summarize(samples):
+    """:class:`Summary` of per-sample estimates ``(n, d)`` (or ``(n,)``)."""
+    samples = np.asarray(samples, dtype="float64")
+    if samples.ndim == 1:
+        samples = samples[:, None]
+    n = len(samples)
+    variance = samples.var(axis=0, ddof=1)
+    return Summary(samples.mean(axis=0), variance, np.sqrt(variance / n), n)
+
+
+def _draw(mu, log_var, n, seed):
+    mu = np.atleast_1d(np.asarray(mu, dtype="float64"))
+    log_var = np.broadcast_to(np.asarray(log_var, dtype="float64"), mu.shape)
+    eps = np.random.default_rng(seed).standard_normal((n,) + mu.shape)
+    sigma = np.exp(0.5 * log_var)
+    return mu, log_var, sigma, eps
+
+
+def score_function_estimates(f, mu, log_var, n=1000, seed=None):
+    """REINFORCE: ``n`` single-sample estimates of the gradient of E[f(z)].
+
+    ``f`` maps codes ``(n, d)`` (NumPy) to values ``(n,)``; it is only evaluated, never
+    differentiated. Returns :class:`Estimates`."""
+    mu, log_var, sigma, eps = _draw(mu, log_var, n, seed)
+    z = mu + sigma * eps
+    values = np.asarray(f(z), dtype="float64").reshape(n, 1)
+    # d/dmu log N(z; mu, sigma^2) = (z - mu) / sigma^2 = eps / sigma
+    # d/dlog_var log N(z; mu, sigma^2) = ((z - mu)^2 / sigma^2 - 1) / 2 = (eps^2 - 1) / 2
+    return Estimates(values * eps / sigma, values * 0.5 * (eps**2 - 1.0))
+
+
+def reparameterized_estimates(f, mu, log_var, n=1000, seed=None):
+    """Pathwise: ``n`` single-sample estimates of the gradient of E[f(z)], computed by
+    differentiating f(mu + exp(log_var / 2) * eps) with ``tf.GradientTape``.
+
+    ``f`` maps a float32 tensor ``(n, d)`` to ``(n,)`` with differentiable ops
+    (``keras.ops`` or TensorFlow). The samples are independent, so the gradient of the sum
+    of f over the batch, with respect to each sample's own copy of mu and log_var, is the
+    per-sample gradient. Returns :class:`Estimates`."""
+    import tensorflow as tf
+
+    mu, log_var, sigma, eps = _draw(mu, log_var, n, seed)
+    mu_t = tf.Variable(np.broadcast_to(mu, eps.shape).astype("float32"))
+    log_var_t = tf.Variable(np.broadcast_to(log_var, eps.shape).astype("float32"))
+    eps_t = tf.constant(eps.astype("float32"))
+    with tf.GradientTape() as tape:
+        z = mu_t + tf.exp(0.5 * log_var_t) * eps_t
+        total = tf.reduce_sum(f(z))
+    d_mu, d_log_var = tape.gradient(total, [mu_t, log_var_t])
+    return Estimates(d_mu.numpy().astype("float64"), d_log_var.numpy().astype("float64"))
