@@ -89,27 +89,38 @@ def negative_elbo(model, x, seed=0, batch_size=1024):
 
 
 def train_epochs(model, data, epochs, batch_size=BATCH_SIZE, after_epoch=None, until=None):
-    """Train ``model`` one ``fit`` call per epoch; return (seconds per epoch, logged losses,
+    """Train ``model`` with one ``fit`` call; return (seconds per epoch, logged losses,
     ``after_epoch(model)`` results).
 
     The first epoch's time includes tracing and compilation. ``after_epoch`` (e.g. an
-    evaluation) runs between epochs, outside the timed region; training stops early once
-    ``until(result)`` is true. ``data``: an array, or a batched ``tf.data.Dataset`` (then
-    ``batch_size`` is ignored).
+    evaluation) runs at each epoch end and its time is left out of the epochs' times;
+    training stops early once ``until(result)`` is true. ``data``: an array, or a batched
+    ``tf.data.Dataset`` (then ``batch_size`` is ignored).
     """
-    seconds, losses, results = [], [], []
+    import keras
+
+    class EpochTimer(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.ends, self.losses, self.results, self.excluded = [], [], [], 0.0
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.ends.append(time.perf_counter() - self.excluded)
+            self.losses.append(float(logs["loss"]))
+            if after_epoch is not None:
+                t0 = time.perf_counter()
+                self.results.append(after_epoch(self.model))
+                self.excluded += time.perf_counter() - t0
+                if until is not None and until(self.results[-1]):
+                    self.model.stop_training = True
+
+    timer = EpochTimer()
     is_dataset = hasattr(data, "element_spec")  # a tf.data.Dataset shuffles itself
     kwargs = {"shuffle": False} if is_dataset else {"batch_size": batch_size}
-    for _ in range(epochs):
-        t0 = time.perf_counter()
-        history = model.fit(data, epochs=1, verbose=0, **kwargs)
-        seconds.append(time.perf_counter() - t0)
-        losses.append(float(history.history["loss"][-1]))
-        if after_epoch is not None:
-            results.append(after_epoch(model))
-            if until is not None and until(results[-1]):
-                break
-    return seconds, losses, results
+    start = time.perf_counter()
+    model.fit(data, epochs=epochs, verbose=0, callbacks=[timer], **kwargs)
+    seconds = np.diff([start] + timer.ends).tolist()
+    return seconds, timer.losses, timer.results
 
 
 class PeakRSS:

@@ -11,15 +11,16 @@ reference first (it sets the target); the speedup is the median over rounds of
 reference time / vaelearn time.
 
 vaelearn's settings: ``make_vae``'s defaults (``DEFAULT_LEARNING_RATE``, its compile
-defaults) and fit's batch size ``--batch-size`` (default 32: what ``fit`` uses when the
-learner passes none).
+defaults, among them ``steps_per_execution``) and the batch size ``--batch-size``,
+default 8: the batch size suggested to the course as ``DEFAULT_BATCH_SIZE`` (``make_vae``
+cannot set ``fit``'s batch size; BENCHMARKS.md has the measurements behind it).
 """
 
 import argparse
 
 import _common as c
 
-DEFAULT_BATCH_SIZE = 32
+DEFAULT_BATCH_SIZE = 8
 
 
 def time_to_target(seconds, values, target):

@@ -214,7 +214,7 @@ def main(argv=None):
     summary = summarize(compare(found, x[:n], args.epochs, args.repeats))
     threads = thread_levers(args.epochs, args.repeats, n) if args.threads else None
     report(summary, threads, bf16_note)
-    print(f"speedup_vs_reference: {summary['vaelearn defaults (make_vae)']['ratio']:.2f}")
+    print(f"speedup_vs_reference: {summary[DEFAULTS]['ratio']:.2f}")
 
 
 if __name__ == "__main__":

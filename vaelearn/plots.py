@@ -83,7 +83,8 @@ def latent_manifold(model, n=15, size=4.0):
         raise ValueError(f"latent_manifold needs a 2-D latent space, the model has {model.latent_dim}.")
     q = norm.ppf(np.linspace(0.05, 0.95, n))
     grid = np.array([[x, y] for y in q[::-1] for x in q], dtype="float32")
-    images = _images(model.decode(grid))
+    # A one-pixel blank border keeps small images (8x8 digits) apart.
+    images = np.pad(_images(model.decode(grid)), ((0, 0), (0, 1), (0, 1)))
     h, w = images.shape[1:3]
     canvas = images.reshape(n, n, h, w).transpose(0, 2, 1, 3).reshape(n * h, n * w)
     fig = Figure(figsize=(size, size))

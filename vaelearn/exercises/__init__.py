@@ -45,7 +45,7 @@ def exercise(name, cases, rtol=1e-5, atol=1e-6, hint=""):
 
 def get(name):
     """The registered :class:`Exercise` called ``name``."""
-    if not _REGISTRY:
+    if name not in _REGISTRY:  # import every exercise module, not only those imported so far
         for module in pkgutil.iter_modules(__path__):
             importlib.import_module(f"{__name__}.{module.name}")
     try:
