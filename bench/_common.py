@@ -58,7 +58,8 @@ def check_param_counts(model):
     """Raise unless ``model``'s encoder and decoder have the reference's parameter counts."""
     counts = {"encoder": model.encoder.count_params(), "decoder": model.decoder.count_params()}
     if counts != REFERENCE_PARAMS:
-        raise AssertionError(f"parameter counts {counts} differ from the reference's {REFERENCE_PARAMS}")
+        raise AssertionError(f"parameter counts {counts} differ from the reference's "
+                             f"{REFERENCE_PARAMS}")
     return counts
 
 

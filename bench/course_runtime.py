@@ -87,7 +87,8 @@ def main(argv=None):
     rows.append(["total", f"{total:.1f}", "", f"{failed} failed" if failed else "all ok"])
     c.print_table(rows, ["notebook", "wall s", "peak kernel RSS MiB", "status"])
     slow = sum(float(r[1].split()[0]) > NOTEBOOK_TARGET_S for r in rows[:-1])
-    print(f"\nTargets: total < {TOTAL_TARGET_S} s: {'met' if total < TOTAL_TARGET_S else 'MISSED'}; "
+    print(f"\nTargets: total < {TOTAL_TARGET_S} s: "
+          f"{'met' if total < TOTAL_TARGET_S else 'MISSED'}; "
           f"every notebook < {NOTEBOOK_TARGET_S} s: {'met' if not slow else f'{slow} over'}")
     print(f"course_runtime_s: {total:.1f}")
     return 1 if failed else 0

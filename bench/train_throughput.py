@@ -158,7 +158,8 @@ def thread_levers(epochs, repeats, n):
 
 
 def report(summary, threads, bf16_note):
-    ref = summary[next(iter(summary))]
+    """Print the candidates' table, then the thread pools' table when measured."""
+    ref = summary[REFERENCE]
     rows = [[name, f"{s['samples_per_s']:,.0f}", f"{s['ratio']:.2f}", f"{s['compile_s']:.1f}",
              f"{s['loss']:.1f}", f"{100 * (s['loss'] / ref['loss'] - 1):+.1f}%",
              f"{s['peak_mib']:.0f}"] for name, s in summary.items()]
@@ -210,7 +211,8 @@ def main(argv=None):
                                    "(/proc/cpuinfo), so bfloat16 math would be emulated")
     found = candidates(include_bf16=bf16)
     counts = c.check_param_counts(found[DEFAULTS](x[:1])[0])
-    print(f"Parameters (both models): encoder {counts['encoder']:,}, decoder {counts['decoder']:,}\n")
+    print(f"Parameters (both models): encoder {counts['encoder']:,}, "
+          f"decoder {counts['decoder']:,}\n")
     summary = summarize(compare(found, x[:n], args.epochs, args.repeats))
     threads = thread_levers(args.epochs, args.repeats, n) if args.threads else None
     report(summary, threads, bf16_note)

@@ -1,5 +1,13 @@
 import pytest
 
+import vaelearn.data
+
+
+@pytest.fixture(scope="session")
+def digits():
+    """The bundled 8x8 digits, loaded once."""
+    return vaelearn.data.load("digits")
+
 
 @pytest.fixture(autouse=True)
 def home(tmp_path, monkeypatch):

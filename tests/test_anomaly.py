@@ -8,11 +8,10 @@ from vaelearn.anomaly import SCORES, VAEAnomalyDetector
 
 
 @pytest.fixture(scope="module")
-def task():
+def task(digits):
     """Digit 1 is the anomaly; the detector trains on the other digits."""
-    data = vl.data.load("digits")
-    x_normal = data.x_train[data.y_train != 1]
-    return x_normal, data.x_test, (data.y_test == 1).astype(int)
+    x_normal = digits.x_train[digits.y_train != 1]
+    return x_normal, digits.x_test, (digits.y_test == 1).astype(int)
 
 
 @pytest.fixture(scope="module")

@@ -64,7 +64,8 @@ def test_course_runtime_on_a_tiny_notebook(tmp_path, capsys, monkeypatch):
     import nbformat
 
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("import os\nassert os.environ['VAELEARN_DATASET'] == 'digits'")]
+    source = "import os\nassert os.environ['VAELEARN_DATASET'] == 'digits'"
+    nb.cells = [nbformat.v4.new_code_cell(source)]
     nbformat.write(nb, tmp_path / "tiny.ipynb")
     for name in ("VAELEARN_DATASET", "TF_CPP_MIN_LOG_LEVEL", "VAELEARN_HOME"):
         monkeypatch.setenv(name, "")  # main() sets them; monkeypatch restores them afterwards

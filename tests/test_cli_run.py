@@ -4,7 +4,6 @@ The notebooks are tiny (no TensorFlow); each run starts a real python3 kernel (~
 """
 
 import nbformat
-import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from vaelearn.cli import main

@@ -7,11 +7,6 @@ from vaelearn.conditional import ConditionalVAE, make_conditional_vae
 
 
 @pytest.fixture(scope="module")
-def digits():
-    return vl.data.load("digits")
-
-
-@pytest.fixture(scope="module")
 def trained(digits):
     vl.seed(0)
     cvae = make_conditional_vae(digits.image_shape, n_classes=10, latent_dim=2, hidden=(64, 32),

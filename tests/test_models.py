@@ -9,11 +9,6 @@ from vaelearn.training import KLAnnealing
 
 
 @pytest.fixture(scope="module")
-def digits():
-    return vl.data.load("digits")
-
-
-@pytest.fixture(scope="module")
 def trained(digits):
     vl.seed(0)
     vae = make_vae(digits.image_shape, latent_dim=4, seed=0)
