@@ -89,31 +89,22 @@ def negative_elbo(model, x, seed=0, batch_size=1024):
     return total / len(x)
 
 
-def train_epochs(model, data, epochs, batch_size=BATCH_SIZE, after_epoch=None, until=None):
-    """Train ``model`` with one ``fit`` call; return (seconds per epoch, logged losses,
-    ``after_epoch(model)`` results).
+def train_epochs(model, data, epochs, batch_size=BATCH_SIZE):
+    """Train ``model`` with one ``fit`` call; return (seconds per epoch, logged losses).
 
-    The first epoch's time includes tracing and compilation. ``after_epoch`` (e.g. an
-    evaluation) runs at each epoch end and its time is left out of the epochs' times;
-    training stops early once ``until(result)`` is true. ``data``: an array, or a batched
-    ``tf.data.Dataset`` (then ``batch_size`` is ignored).
+    The first epoch's time includes tracing and compilation. ``data``: an array, or a
+    batched ``tf.data.Dataset`` (then ``batch_size`` is ignored).
     """
     import keras
 
     class EpochTimer(keras.callbacks.Callback):
         def __init__(self):
             super().__init__()
-            self.ends, self.losses, self.results, self.excluded = [], [], [], 0.0
+            self.ends, self.losses = [], []
 
         def on_epoch_end(self, epoch, logs=None):
-            self.ends.append(time.perf_counter() - self.excluded)
+            self.ends.append(time.perf_counter())
             self.losses.append(float(logs["loss"]))
-            if after_epoch is not None:
-                t0 = time.perf_counter()
-                self.results.append(after_epoch(self.model))
-                self.excluded += time.perf_counter() - t0
-                if until is not None and until(self.results[-1]):
-                    self.model.stop_training = True
 
     timer = EpochTimer()
     is_dataset = hasattr(data, "element_spec")  # a tf.data.Dataset shuffles itself
@@ -121,7 +112,7 @@ def train_epochs(model, data, epochs, batch_size=BATCH_SIZE, after_epoch=None, u
     start = time.perf_counter()
     model.fit(data, epochs=epochs, verbose=0, callbacks=[timer], **kwargs)
     seconds = np.diff([start] + timer.ends).tolist()
-    return seconds, timer.losses, timer.results
+    return seconds, timer.losses
 
 
 class PeakRSS:

@@ -12,9 +12,10 @@ from vaelearn.training import KLAnnealing
 def trained(digits):
     vl.seed(0)
     vae = make_vae(digits.image_shape, latent_dim=4, seed=0)
+    untrained_loss = vae.evaluate(digits.x_test, verbose=0, return_dict=True)["loss"]
     history = vae.fit(digits.x_train, epochs=15, batch_size=64,
                       validation_data=digits.x_test, verbose=0)
-    return vae, history.history
+    return vae, {**history.history, "untrained_val_loss": untrained_loss}
 
 
 def _assert_adds_up(logs, beta, prefix=""):
@@ -25,7 +26,8 @@ def _assert_adds_up(logs, beta, prefix=""):
 
 def test_training_lowers_the_loss_well_below_its_start(trained):
     _, logs = trained
-    assert logs["loss"][-1] < 0.75 * logs["loss"][0], logs["loss"]
+    # Untrained, the decoder outputs logits near 0: about 64 log 2 = 44 nats per 8x8 image.
+    assert logs["val_loss"][-1] < 0.7 * logs["untrained_val_loss"], logs["val_loss"]
 
 
 def test_history_adds_up_in_training_and_validation(trained):
@@ -128,3 +130,21 @@ def test_autoencoder_trains_and_shares_the_interface(digits):
     np.testing.assert_allclose(logs["loss"], logs["reconstruction_loss"], rtol=1e-5)
     assert ae.transform(digits.x_test).shape == (len(digits.x_test), 2)
     assert ae.sample(3, seed=0).shape == (3, 8, 8, 1)
+
+
+def test_fit_uses_the_default_batch_size_unless_told(digits):
+    vae = make_vae(digits.image_shape, latent_dim=2)
+    x = digits.x_train[:80]
+    assert vae.fit(x, epochs=1, verbose=0).params["steps"] == 80 // vl.models.DEFAULT_BATCH_SIZE
+    assert vae.fit(x, epochs=1, batch_size=40, verbose=0).params["steps"] == 2
+
+
+def test_trains_under_a_mixed_precision_policy(digits):
+    keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    try:
+        vae = make_vae(digits.image_shape, latent_dim=2, seed=0)
+        logs = vae.fit(digits.x_train[:256], epochs=2, batch_size=64, verbose=0).history
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    assert np.all(np.isfinite(logs["loss"])) and logs["loss"][-1] < logs["loss"][0]
+    _assert_adds_up(logs, 1.0)

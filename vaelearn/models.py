@@ -23,7 +23,10 @@ from .training import NaNGuard
 
 LIKELIHOODS = ("bernoulli", "gaussian")
 ARCHITECTURES = ("mlp", "conv")
-DEFAULT_LEARNING_RATE = 1.5e-3
+DEFAULT_LEARNING_RATE = 2.5e-3
+# Small batches leave the early plateau sooner; with steps_per_execution they cost little
+# throughput on a laptop CPU (bench/time_to_quality.py, BENCHMARKS.md).
+DEFAULT_BATCH_SIZE = 8
 serializable = keras.saving.register_keras_serializable(package="vaelearn")
 
 
@@ -42,7 +45,7 @@ class Sampling(layers.Layer):
 
     def call(self, inputs):
         z_mean, z_log_var = inputs
-        eps = keras.random.normal(ops.shape(z_mean), seed=self.seed_generator)
+        eps = keras.random.normal(ops.shape(z_mean), dtype=z_mean.dtype, seed=self.seed_generator)
         return z_mean + ops.exp(0.5 * z_log_var) * eps
 
     def get_config(self):
@@ -140,6 +143,8 @@ class LatentModel(keras.Model):
 
     def log_likelihood(self, x, decoder_output):
         """log p(x|z) per example in nats, from the decoder's raw output. ``(n,)``."""
+        # Losses are summed in float32 even under a mixed-precision policy.
+        x, decoder_output = ops.cast(x, "float32"), ops.cast(decoder_output, "float32")
         if self.likelihood == "bernoulli":
             return losses.bernoulli_log_likelihood(x, decoder_output)
         return losses.gaussian_log_likelihood(x, decoder_output, self.decoder_log_std)
@@ -174,17 +179,22 @@ class LatentModel(keras.Model):
                 f"{x.max():.3g}]. Scale the data (e.g. x / 255) or use likelihood='gaussian'."
             )
 
-    def fit(self, x=None, y=None, callbacks=None, validation_data=None, **kwargs):
+    def fit(self, x=None, y=None, batch_size=None, callbacks=None, validation_data=None,
+            **kwargs):
         """keras.Model.fit, plus input checks and a clear error if the loss becomes NaN.
 
+        ``batch_size`` defaults to ``DEFAULT_BATCH_SIZE`` for array inputs;
         ``validation_data`` may be a plain array of inputs."""
         if isinstance(x, np.ndarray):
             self.check_inputs(x)
+        if isinstance(x, (np.ndarray, list, tuple)) and batch_size is None:
+            batch_size = DEFAULT_BATCH_SIZE
         if isinstance(validation_data, np.ndarray):
             self.check_inputs(validation_data)
             validation_data = (validation_data,)
         callbacks = list(callbacks or []) + [NaNGuard()]
-        return super().fit(x, y, callbacks=callbacks, validation_data=validation_data, **kwargs)
+        return super().fit(x, y, batch_size=batch_size, callbacks=callbacks,
+                           validation_data=validation_data, **kwargs)
 
     def decode(self, z, batch_size=1024):
         """Mean images for codes ``z`` ``(n, latent_dim)`` -> ``(n, *example_shape)``."""
@@ -274,7 +284,8 @@ class VAE(LatentModel):
 
     def kl_term(self, z_mean, z_log_var):
         """The KL penalty of the objective for one batch (a scalar), free bits included."""
-        kl_dims = ops.mean(losses.gaussian_kl_per_dimension(z_mean, z_log_var), axis=0)
+        kl_dims = ops.mean(losses.gaussian_kl_per_dimension(
+            ops.cast(z_mean, "float32"), ops.cast(z_log_var, "float32")), axis=0)
         if self.free_bits > 0:
             kl_dims = ops.maximum(kl_dims, self.free_bits)
         return ops.sum(kl_dims)
