@@ -72,7 +72,7 @@ def test_invalid_response_is_asked_again_without_recording(home, monkeypatch, ca
     answer(monkeypatch, "Z", "B", "A,C", "four", "4")
     assert main(["quiz", "terminal"]) == 0
     out = capsys.readouterr().out
-    assert "'Z' is not a choice" in out
+    assert "'Z' is not a choice; answer with a letter A-B\n" in out  # no 'index' for typed text
     assert "expects a number, got 'four'" in out
     assert [question for question, _, _ in recorded(home)] == ["capital", "parts", "outputs"]
 

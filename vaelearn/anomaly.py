@@ -86,12 +86,15 @@ class VAEAnomalyDetector(OutlierMixin, BaseEstimator):
         self.k = k
         self.seed = seed
 
-    def _validate_params(self):
-        if self.score not in SCORES:
-            raise ValueError(f"Unknown score {self.score!r}; choose one of {', '.join(SCORES)}.")
-        if self.score == "elbo_minus_entropy" and self.likelihood != "bernoulli":
+    def _check_score(self, score):
+        if score not in SCORES:
+            raise ValueError(f"Unknown score {score!r}; choose one of {', '.join(SCORES)}.")
+        if score == "elbo_minus_entropy" and self.likelihood != "bernoulli":
             raise ValueError("score='elbo_minus_entropy' corrects a Bernoulli likelihood; with "
                              f"likelihood={self.likelihood!r} use score='elbo'.")
+
+    def _validate_params(self):
+        self._check_score(self.score)
         if self.threshold is None and not 0 < self.contamination <= 0.5:
             raise ValueError(f"contamination must be in (0, 0.5], got {self.contamination}.")
 
@@ -130,10 +133,7 @@ class VAEAnomalyDetector(OutlierMixin, BaseEstimator):
 
         self._check_fitted()
         score = self.score if score is None else score
-        if score not in SCORES:
-            raise ValueError(f"Unknown score {score!r}; choose one of {', '.join(SCORES)}.")
-        if score == "elbo_minus_entropy" and self.likelihood != "bernoulli":
-            raise ValueError("score='elbo_minus_entropy' corrects a Bernoulli likelihood only.")
+        self._check_score(score)
         X = np.asarray(X, dtype="float32")
         self.model_.check_inputs(X)
         if score == "reconstruction":

@@ -102,10 +102,10 @@ def _choice(question, response):
         else:
             if 0 <= index < len(letters):
                 return letters[index]
-    raise ValueError(
-        f"question {question.id!r}: {response!r} is not a choice; "
-        f"answer with a letter {letters[0]}-{letters[-1]} or an index 0-{len(letters) - 1}"
-    )
+    how = f"a letter {letters[0]}-{letters[-1]}"
+    if not isinstance(response, str):
+        how += f" or an integer index 0-{len(letters) - 1}"
+    raise ValueError(f"question {question.id!r}: {response!r} is not a choice; answer with {how}")
 
 
 def _number(question, response):
