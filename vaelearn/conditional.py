@@ -18,6 +18,7 @@ import keras
 import numpy as np
 from keras import layers
 
+from .batching import in_batches
 from .models import DEFAULT_LEARNING_RATE, VAE, serializable
 
 
@@ -114,18 +115,10 @@ class ConditionalVAE(VAE):
         return super().fit(inputs, None, validation_data=validation_data, **kwargs)
 
     def _batched_pair(self, fn, a, labels, batch_size=1024):
-        a = np.asarray(a, dtype="float32")
         y = self.one_hot(labels, len(a))
         if len(y) != len(a):
             raise ValueError(f"Got {len(a)} examples but {len(y)} labels.")
-        return self._batched(lambda idx: fn(a[idx], y[idx]), np.arange(len(a)), batch_size)
-
-    def _batched(self, fn, x, batch_size=1024):
-        outs = [fn(x[i:i + batch_size]) for i in range(0, len(x), batch_size)]
-        if isinstance(outs[0], (tuple, list)):
-            return tuple(np.concatenate([keras.ops.convert_to_numpy(o[j]) for o in outs])
-                         for j in range(len(outs[0])))
-        return np.concatenate([keras.ops.convert_to_numpy(o) for o in outs])
+        return in_batches(fn, a, y, batch_size=batch_size)
 
     def encode(self, x, labels, batch_size=1024):
         """Posterior parameters (z_mean, z_log_var) of q(z | x, y), each ``(n, latent_dim)``."""

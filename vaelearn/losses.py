@@ -11,6 +11,8 @@ import keras
 import numpy as np
 from keras import ops
 
+from .batching import in_batches
+
 LOG_2PI = math.log(2.0 * math.pi)
 
 
@@ -90,12 +92,6 @@ def _posterior_samples(model, x, k, seed):
     return z_mean, z_log_var, z, log_px_z
 
 
-def _in_batches(fn, x, batch_size):
-    x = np.asarray(x, dtype="float32")
-    parts = [ops.convert_to_numpy(fn(x[i:i + batch_size])) for i in range(0, len(x), batch_size)]
-    return np.concatenate(parts)
-
-
 def elbo(model, x, n_samples=1, seed=None, batch_size=256):
     """The ELBO per example: E_q[log p(x|z)] - KL(q(z|x) || p(z)), in nats. ``(n,)``, numpy.
 
@@ -107,7 +103,7 @@ def elbo(model, x, n_samples=1, seed=None, batch_size=256):
         z_mean, z_log_var, _, log_px_z = _posterior_samples(model, xb, n_samples, seed)
         return ops.mean(log_px_z, axis=0) - gaussian_kl(z_mean, z_log_var)
 
-    return _in_batches(batch, x, batch_size)
+    return in_batches(batch, x, batch_size=batch_size)
 
 
 def iwae_bound(model, x, k=50, seed=None, batch_size=64):
@@ -123,4 +119,4 @@ def iwae_bound(model, x, k=50, seed=None, batch_size=64):
         log_w = log_px_z + log_standard_normal(z) - log_normal(z, z_mean, z_log_var)
         return ops.logsumexp(log_w, axis=0) - math.log(k)
 
-    return _in_batches(batch, x, batch_size)
+    return in_batches(batch, x, batch_size=batch_size)

@@ -19,6 +19,7 @@ import numpy as np
 from keras import layers, ops
 
 from . import losses
+from .batching import in_batches
 from .training import NaNGuard
 
 LIKELIHOODS = ("bernoulli", "gaussian")
@@ -152,14 +153,6 @@ class LatentModel(keras.Model):
     def _mean_image(self, decoder_output):
         return ops.sigmoid(decoder_output) if self.likelihood == "bernoulli" else decoder_output
 
-    def _batched(self, fn, x, batch_size=1024):
-        x = np.asarray(x, dtype="float32")
-        outs = [fn(x[i:i + batch_size]) for i in range(0, len(x), batch_size)]
-        if isinstance(outs[0], (tuple, list)):
-            return tuple(np.concatenate([ops.convert_to_numpy(o[j]) for o in outs])
-                         for j in range(len(outs[0])))
-        return np.concatenate([ops.convert_to_numpy(o) for o in outs])
-
     def check_inputs(self, x):
         """Raise a ValueError that says how to fix inputs of the wrong shape or range."""
         x = np.asarray(x)
@@ -198,7 +191,7 @@ class LatentModel(keras.Model):
 
     def decode(self, z, batch_size=1024):
         """Mean images for codes ``z`` ``(n, latent_dim)`` -> ``(n, *example_shape)``."""
-        return self._batched(lambda zb: self._mean_image(self.decoder(zb)), z, batch_size)
+        return in_batches(lambda zb: self._mean_image(self.decoder(zb)), z, batch_size=batch_size)
 
     def reconstruct(self, x, batch_size=1024):
         """Decode the point code of each input: a deterministic reconstruction."""
@@ -250,7 +243,7 @@ class Autoencoder(LatentModel):
 
     def transform(self, x, batch_size=1024):
         """The code z of each input. ``(n, latent_dim)``."""
-        return self._batched(self.encoder, x, batch_size)
+        return in_batches(self.encoder, x, batch_size=batch_size)
 
 
 @serializable
@@ -300,7 +293,7 @@ class VAE(LatentModel):
 
     def encode(self, x, batch_size=1024):
         """Posterior parameters (z_mean, z_log_var), each ``(n, latent_dim)``."""
-        return self._batched(self.encoder, x, batch_size)
+        return in_batches(self.encoder, x, batch_size=batch_size)
 
     def transform(self, x, batch_size=1024):
         """The posterior mean of each input: its point code. ``(n, latent_dim)``."""
