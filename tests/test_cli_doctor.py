@@ -8,8 +8,9 @@ import sys
 
 import pytest
 
-from vaelearn import doctor, sources
-from vaelearn.cli import main
+from vaelearn import sources
+from vaelearn.classroom import doctor
+from vaelearn.classroom.cli import main
 
 real_check_device = doctor.check_device
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from vaelearn.cli import main
+from vaelearn.classroom.cli import main
 
 COMMANDS = ["doctor", "prefetch", "run", "quiz", "progress"]
 
@@ -44,7 +44,7 @@ def test_no_command_prints_help(capsys):
 
 
 def test_quiz_and_progress_do_not_import_tensorflow(tmp_path):
-    code = ("import sys\nfrom vaelearn.cli import main\n"
+    code = ("import sys\nfrom vaelearn.classroom.cli import main\n"
             "main(['quiz']); main(['progress'])\n"
             "print(sorted({'tensorflow', 'keras'} & set(sys.modules)))")
     env = {**os.environ, "VAELEARN_HOME": str(tmp_path)}

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from vaelearn import data, sources
-from vaelearn.cli import main
+from vaelearn.classroom.cli import main
 
 
 @pytest.fixture(autouse=True)

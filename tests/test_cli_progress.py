@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 import vaelearn.quiz
-from vaelearn.cli import main
+from vaelearn.classroom.cli import main
 
 QUIZ = """\
 title: Progress quiz

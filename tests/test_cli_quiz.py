@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from vaelearn.cli import main
+from vaelearn.classroom.cli import main
 from vaelearn.quiz import read_attempts
 
 QUIZ = """\

@@ -6,8 +6,8 @@ The notebooks are tiny (no TensorFlow); each run starts a real python3 kernel (~
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from vaelearn.cli import main
-from vaelearn.runner import WIDGET_MIME, strip_widgets
+from vaelearn.classroom.cli import main
+from vaelearn.classroom.runner import WIDGET_MIME, strip_widgets
 
 QUIZ = """\
 title: Tiny quiz

@@ -3,7 +3,8 @@ import gzip
 import numpy as np
 import pytest
 
-from vaelearn import data, fetch, sources
+from vaelearn import data, sources
+from vaelearn.classroom import fetch
 from vaelearn.errors import CorruptCacheError, DatasetUnavailableError, UnknownDatasetError
 
 

@@ -9,8 +9,8 @@ import importlib
 __version__ = "0.1.0"
 
 _SUBMODULES = (
-    "anomaly", "conditional", "data", "errors", "exercises", "explorer", "fetch", "gradients",
-    "losses", "metrics", "models", "plots", "quiz", "sources", "training",
+    "anomaly", "batching", "classroom", "conditional", "data", "errors", "exercises", "explorer",
+    "gradients", "losses", "metrics", "models", "plots", "quiz", "sources", "training",
 )
 
 

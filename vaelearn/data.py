@@ -104,7 +104,7 @@ def _load_cached(name, download):
                 f"`vaelearn prefetch {name}` (or `vaelearn.data.load({name!r}, download=True)`), "
                 "or use the bundled 'digits' dataset, which works offline."
             )
-        from .fetch import download as fetch
+        from .classroom.fetch import download as fetch
 
         fetch(name)
     paths = [data_dir() / f.relpath for f in files]

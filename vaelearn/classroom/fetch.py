@@ -16,8 +16,8 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from .errors import CorruptCacheError, DatasetUnavailableError
-from .sources import data_dir, remote_files, verify, verify_cached
+from ..errors import CorruptCacheError, DatasetUnavailableError
+from ..sources import data_dir, remote_files, verify, verify_cached
 
 
 @contextmanager

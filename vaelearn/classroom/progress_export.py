@@ -8,7 +8,7 @@ default name (``alice/progress.json``).
 import csv
 from pathlib import Path
 
-from .quiz import ProgressFileError, read_attempts, record_path
+from ..quiz import ProgressFileError, read_attempts, record_path
 
 FIELDS = ("quiz", "question", "response", "correct", "time")
 COLLECT_FIELDS = ("learner", *FIELDS)

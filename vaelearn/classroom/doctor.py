@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from .errors import CorruptCacheError, DatasetUnavailableError
-from .sources import REMOTE_DATASETS, data_dir, verify_cached
+from ..errors import CorruptCacheError, DatasetUnavailableError
+from ..sources import REMOTE_DATASETS, data_dir, verify_cached
 
 OK, NOTE, FAIL = "ok", "note", "fail"
 
@@ -134,7 +134,7 @@ def check_datasets():
 
 def check_home():
     """Whether the progress folder exists or can be created, and is writable."""
-    from .quiz import home_dir
+    from ..quiz import home_dir
 
     home = home_dir()
     try:

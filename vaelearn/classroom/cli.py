@@ -10,7 +10,7 @@ from contextlib import nullcontext
 from importlib import metadata
 from pathlib import Path
 
-from .errors import VaelearnError
+from ..errors import VaelearnError
 
 
 def doctor_command(args):
@@ -25,7 +25,7 @@ def doctor_command(args):
 def prefetch_command(args):
     """Put datasets in the cache, from the internet or from ``--from DIR``."""
     from .fetch import ensure
-    from .sources import REMOTE_DATASETS, data_dir, remote_files
+    from ..sources import REMOTE_DATASETS, data_dir, remote_files
 
     names = args.datasets or list(REMOTE_DATASETS)
     for name in names:
@@ -79,7 +79,7 @@ def quiz_command(args):
     if args.answers:
         print(loaded.answer_key())
         return 0
-    from .terminal_quiz import take
+    from ..quiz.terminal import take
 
     take(loaded)
     return 0
@@ -93,7 +93,7 @@ def progress_command(args):
         print(vaelearn.quiz.progress())
         print(f"\n(attempts are recorded in {vaelearn.quiz.record_path()})")
         return 0
-    from .progress_io import FIELDS, own_rows, write_rows
+    from .progress_export import FIELDS, own_rows, write_rows
 
     try:
         rows = own_rows()
@@ -107,7 +107,7 @@ def progress_command(args):
 
 def collect_command(args):
     """Merge many learners' progress files into one CSV."""
-    from .progress_io import COLLECT_FIELDS, collect, write_rows
+    from .progress_export import COLLECT_FIELDS, collect, write_rows
 
     def skip(path, error):
         print(f"skipped {path}: {error}", file=sys.stderr)
