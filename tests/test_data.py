@@ -118,18 +118,60 @@ def test_unknown_name_lists_the_valid_ones():
 
 
 def test_auto_prefers_cached_mnist_and_says_so(cache, monkeypatch, capsys):
-    assert data.load("auto").name == "digits"
-    assert "vaelearn prefetch mnist" in capsys.readouterr().out
+    assert data.load("auto").name == "mnist_sample"
+    assert "bundled MNIST sample" in capsys.readouterr().out
     write_fake_mnist(cache, monkeypatch)
     assert data.load().name == "mnist"
-    assert "Using MNIST" in capsys.readouterr().out
+    assert "Using full MNIST" in capsys.readouterr().out
 
 
-def test_auto_falls_back_to_digits_when_mnist_is_corrupt(cache, monkeypatch, capsys):
+def test_auto_falls_back_to_the_bundled_sample_when_mnist_is_corrupt(cache, monkeypatch, capsys):
     write_fake_mnist(cache, monkeypatch)
     (cache / "mnist.npz").write_bytes(b"garbage")
-    assert data.load("auto").name == "digits"
+    assert data.load("auto").name == "mnist_sample"
     assert "unusable" in capsys.readouterr().out
+
+
+def test_the_bundled_mnist_sample_is_real_mnist_with_a_fixed_split():
+    d = data.load("mnist_sample")
+    assert d.image_shape == (28, 28, 1) and d.x_train.dtype == np.float32
+    assert (len(d.x_train), len(d.x_test)) == (8000, 2000)
+    assert d.x_train.min() == 0.0 and d.x_train.max() == 1.0
+    # MNIST's pixel mean is 0.1307; each digit is 8-12% of both splits (stratified).
+    assert abs(np.concatenate([d.x_train, d.x_test]).mean() - 0.1307) < 0.002
+    for labels in (d.y_train, d.y_test):
+        share = np.bincount(labels, minlength=10) / len(labels)
+        assert share.min() > 0.08 and share.max() < 0.12
+    # Pixels are whole multiples of 1/255, as in MNIST's uint8 files.
+    np.testing.assert_allclose(d.x_test * 255, np.rint(d.x_test * 255), atol=1e-4)
+    np.testing.assert_array_equal(d.y_test, data.load("mnist_sample").y_test)
+
+
+def test_a_damaged_bundled_sample_says_how_to_fix_it(tmp_path, monkeypatch):
+    damaged = tmp_path / "mnist_sample.npz"
+    damaged.write_bytes(data.MNIST_SAMPLE.read_bytes()[:-100])
+    monkeypatch.setattr(data, "MNIST_SAMPLE", damaged)
+    with pytest.raises(CorruptCacheError, match="Reinstall vaelearn"):
+        data.load("mnist_sample")
+
+
+def test_subset_draws_without_replacement_and_depends_on_the_seed(digits):
+    small = digits.subset(100, 30, seed=1)
+    assert (len(small.x_train), len(small.x_test)) == (100, 30)
+    assert len(np.unique(small.x_train.reshape(100, -1), axis=0)) == 100
+    assert not np.array_equal(small.x_train, digits.subset(100, 30, seed=2).x_train)
+    np.testing.assert_array_equal(small.x_train, digits.subset(100, 30, seed=1).x_train)
+    assert len(digits.subset(seed=0).x_train) == len(digits.x_train)  # None keeps every example
+
+
+def test_binarize_draws_bernoulli_pixels_with_the_grey_level_as_probability():
+    grey = np.full((200, 8, 8, 1), 0.3, dtype="float32")
+    binary = data.binarize(grey, seed=0)
+    assert binary.dtype == np.float32 and set(np.unique(binary)) == {0.0, 1.0}
+    assert abs(binary.mean() - 0.3) < 4 * np.sqrt(0.3 * 0.7 / binary.size)
+    np.testing.assert_array_equal(binary, data.binarize(grey, seed=0))
+    edges = data.binarize(np.array([0.0, 1.0]), seed=3)
+    np.testing.assert_array_equal(edges, [0.0, 1.0])
 
 
 def test_environment_variable_picks_the_dataset(monkeypatch):

@@ -148,3 +148,22 @@ def test_trains_under_a_mixed_precision_policy(digits):
         keras.mixed_precision.set_global_policy("float32")
     assert np.all(np.isfinite(logs["loss"])) and logs["loss"][-1] < logs["loss"][0]
     _assert_adds_up(logs, 1.0)
+
+
+def test_dynamic_binarization_trains_on_fresh_binary_draws_and_evaluates_as_given(digits):
+    vae = make_vae(digits.image_shape, latent_dim=2, binarize=True, seed=0)
+    x = digits.x_train[:256]
+    first, second = (keras.ops.convert_to_numpy(vae(x, training=True)["target"]) for _ in range(2))
+    assert set(np.unique(first)) == {0.0, 1.0} and not np.array_equal(first, second)
+    # Each pixel is on with its grey level as probability.
+    assert abs(first.mean() - x.mean()) < 4 * np.sqrt(x.mean() / x.size)
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(vae(x)["target"]), x)
+    history = vae.fit(x, epochs=2, batch_size=64, verbose=0).history
+    assert np.isfinite(history["loss"]).all()
+    restored = keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(vae))
+    assert restored.binarize
+
+
+def test_binarization_needs_a_bernoulli_likelihood(digits):
+    with pytest.raises(ValueError, match="likelihood='bernoulli'"):
+        make_vae(digits.image_shape, likelihood="gaussian", binarize=True)

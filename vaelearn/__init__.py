@@ -9,28 +9,47 @@ import importlib
 __version__ = "0.1.0"
 
 _SUBMODULES = (
-    "anomaly", "batching", "classroom", "conditional", "data", "errors", "exercises", "explorer",
+    "anomaly", "backend", "batching", "classroom", "conditional", "data", "errors", "exercises", "explorer",
     "gradients", "losses", "metrics", "models", "plots", "quiz", "sources", "training",
 )
 
 
-def seed(n=0):
-    """Make runs reproducible: seeds Python, NumPy, Keras and TensorFlow, and makes TF ops
-    deterministic (which also switches Keras' automatic XLA compilation off)."""
+def seed(n=None):
+    """Make a run reproducible and return its seed.
+
+    ``n`` defaults to ``$VAELEARN_SEED`` (0 when unset), so one variable re-runs a whole
+    notebook with other random weights, samples and subsets. Seeds Python, NumPy and the
+    Keras backend; on TensorFlow it also makes ops deterministic (which switches Keras'
+    automatic XLA compilation off).
+    """
+    import os
     import random
 
     import numpy as np
 
+    from .backend import import_keras
+
+    if n is None:
+        n = int(os.environ.get("VAELEARN_SEED", "0"))
     random.seed(n)
     np.random.seed(n)
-    import keras
-    import tensorflow as tf
-
+    keras = import_keras()
     keras.utils.set_random_seed(n)
-    tf.config.experimental.enable_op_determinism()
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        tf.config.experimental.enable_op_determinism()
+    return n
+
+
+_NEEDS_KERAS = {"anomaly", "conditional", "explorer", "gradients", "losses", "models", "training"}
 
 
 def __getattr__(name):
+    if name in _NEEDS_KERAS:
+        from .backend import import_keras
+
+        import_keras()
     if name in _SUBMODULES:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'vaelearn' has no attribute {name!r}")

@@ -92,7 +92,7 @@ class ConditionalVAE(VAE):
         z_mean, z_log_var = self.encoder([x, y], training=training)
         z = self.sampling([z_mean, z_log_var])
         return {"reconstruction": self.decoder([z, y], training=training),
-                "z_mean": z_mean, "z_log_var": z_log_var}
+                "z_mean": z_mean, "z_log_var": z_log_var, "target": x}
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         images, _ = x

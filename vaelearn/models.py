@@ -256,24 +256,36 @@ class VAE(LatentModel):
     sum_j max(lambda, batch-mean KL_j), so no dimension is pushed below lambda nats.
 
     ``beta`` is a non-trainable variable: a callback may ``assign`` it between epochs.
+
+    With ``binarize=True`` (dynamic binarisation) every training step sees a fresh draw of
+    binary pixels x_bin ~ Bernoulli(x) as both input and target, so that the Bernoulli
+    likelihood is a normalised probability and its ELBO a bound on a real log p(x);
+    evaluate such a model on one fixed draw, ``vaelearn.data.binarize(x_test)``.
     """
 
     def __init__(self, encoder, decoder, beta=1.0, likelihood="bernoulli", decoder_std=1.0,
-                 free_bits=0.0, seed=None, **kwargs):
+                 free_bits=0.0, binarize=False, seed=None, **kwargs):
         super().__init__(encoder, decoder, likelihood=likelihood, decoder_std=decoder_std,
                          **kwargs)
+        if binarize and likelihood != "bernoulli":
+            raise ValueError("binarize=True draws binary pixels for a Bernoulli likelihood; "
+                             "use likelihood='bernoulli' or binarize=False.")
         self.free_bits = float(free_bits)
+        self.binarize = bool(binarize)
         self.seed = seed
         self.sampling = Sampling(seed=seed)
+        self.binarize_seed = keras.random.SeedGenerator(None if seed is None else seed + 1)
         self.beta = self.add_weight(shape=(), name="beta", trainable=False,
                                     initializer=keras.initializers.Constant(beta))
         self.kl_loss_tracker = keras.metrics.Mean(name="kl_loss")
 
     def call(self, x, training=False):
+        if self.binarize and training:
+            x = ops.cast(keras.random.uniform(ops.shape(x), seed=self.binarize_seed) < x, x.dtype)
         z_mean, z_log_var = self.encoder(x, training=training)
         z = self.sampling([z_mean, z_log_var])
         return {"reconstruction": self.decoder(z, training=training),
-                "z_mean": z_mean, "z_log_var": z_log_var}
+                "z_mean": z_mean, "z_log_var": z_log_var, "target": x}
 
     def kl_term(self, z_mean, z_log_var):
         """The KL penalty of the objective for one batch (a scalar), free bits included."""
@@ -284,7 +296,7 @@ class VAE(LatentModel):
         return ops.sum(kl_dims)
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-        rec = ops.mean(-self.log_likelihood(x, y_pred["reconstruction"]))
+        rec = ops.mean(-self.log_likelihood(y_pred["target"], y_pred["reconstruction"]))
         kl = self.kl_term(y_pred["z_mean"], y_pred["z_log_var"])
         batch = ops.shape(x)[0]
         self.reconstruction_loss_tracker.update_state(rec, sample_weight=batch)
@@ -301,17 +313,17 @@ class VAE(LatentModel):
 
     def get_config(self):
         return {**super().get_config(), "beta": float(self.beta.numpy()),
-                "free_bits": self.free_bits, "seed": self.seed}
+                "free_bits": self.free_bits, "binarize": self.binarize, "seed": self.seed}
 
 
 def make_vae(input_shape, latent_dim=2, arch="mlp", hidden=(256, 128), beta=1.0,
-             likelihood="bernoulli", decoder_std=1.0, free_bits=0.0, seed=0,
+             likelihood="bernoulli", decoder_std=1.0, free_bits=0.0, binarize=False, seed=0,
              learning_rate=DEFAULT_LEARNING_RATE):
     """Build and compile a :class:`VAE` (Adam) for examples shaped ``input_shape``."""
     vae = VAE(build_encoder(input_shape, latent_dim, arch, hidden),
               build_decoder(latent_dim, input_shape, arch, hidden),
               beta=beta, likelihood=likelihood, decoder_std=decoder_std,
-              free_bits=free_bits, seed=seed)
+              free_bits=free_bits, binarize=binarize, seed=seed)
     vae._compile_defaults(learning_rate)
     return vae
 
