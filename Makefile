@@ -25,8 +25,10 @@ lab: $(VENV)/.installed
 	$(BIN)/python -m jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
 		--ServerApp.root_dir=notebooks $(ALLOW_ROOT)
 
+# Every notebook runs twice: on the bundled MNIST sample (with the unit tests), then on the 8x8 digits.
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
+	VAELEARN_DATASET=digits $(BIN)/python -m pytest notebooks
 
 test-browser: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -m browser tests/browser

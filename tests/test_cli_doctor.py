@@ -30,12 +30,12 @@ def test_ready_machine_passes_with_notes_for_missing_datasets(tmp_path, capsys):
     assert main(["doctor"]) == 0
     out = capsys.readouterr().out
     for name in ("python", "tensorflow", "keras", "numpy", "ipywidgets", "jupyterlab",
-                 "jupyterlab_widgets", "device", "widgets", "dataset digits"):
+                 "jupyterlab_widgets", "device", "widgets", "dataset mnist_sample", "dataset digits"):
         assert line(out, name).startswith("ok ")
     assert line(out, "dataset mnist").startswith("note")
     assert "vaelearn prefetch mnist" in line(out, "dataset mnist")
     assert str(tmp_path / "home") in line(out, "VAELEARN_HOME")
-    assert out.splitlines()[-1].startswith("PASS: all 13 checks passed (2 notes)")
+    assert out.splitlines()[-1].startswith("PASS: all 14 checks passed (2 notes)")
 
 
 def test_verified_dataset_passes(tmp_path, monkeypatch, capsys):
@@ -57,7 +57,7 @@ def test_corrupt_dataset_fails(tmp_path, capsys):
     out = capsys.readouterr().out
     assert line(out, "dataset mnist").startswith("fail")
     assert "corrupt or truncated" in line(out, "dataset mnist")
-    assert out.splitlines()[-1] == "FAIL: 1 of 13 checks failed (dataset mnist)."
+    assert out.splitlines()[-1] == "FAIL: 1 of 14 checks failed (dataset mnist)."
 
 
 def test_unwritable_home_fails(tmp_path, monkeypatch, capsys):
@@ -92,3 +92,13 @@ def test_device_check_reports_a_broken_tensorflow(monkeypatch):
     check = real_check_device()
     assert check.status == doctor.FAIL
     assert "TensorFlow does not import" in check.detail
+
+
+def test_a_damaged_bundled_mnist_sample_fails_with_the_fix(tmp_path, monkeypatch, capsys):
+    import vaelearn.data
+
+    damaged = tmp_path / "mnist_sample.npz"
+    damaged.write_bytes(b"not the sample")
+    monkeypatch.setattr(vaelearn.data, "MNIST_SAMPLE", damaged)
+    assert main(["doctor"]) == 1
+    assert "reinstall vaelearn" in line(capsys.readouterr().out, "dataset mnist_sample")

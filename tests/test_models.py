@@ -167,3 +167,15 @@ def test_dynamic_binarization_trains_on_fresh_binary_draws_and_evaluates_as_give
 def test_binarization_needs_a_bernoulli_likelihood(digits):
     with pytest.raises(ValueError, match="likelihood='bernoulli'"):
         make_vae(digits.image_shape, likelihood="gaussian", binarize=True)
+
+
+def test_draw_samples_the_likelihood_around_the_decoded_mean(digits):
+    vae = make_vae(digits.image_shape, latent_dim=2, seed=0)
+    z = np.zeros((2000, 2), dtype="float32")
+    draws = vae.draw(z, seed=1)
+    assert draws.shape == (2000, 8, 8, 1) and set(np.unique(draws)) == {0.0, 1.0}
+    np.testing.assert_allclose(draws.mean(axis=0), vae.decode(z[:1])[0], atol=5 * 0.5 / np.sqrt(2000))
+    np.testing.assert_array_equal(vae.sample(5, seed=3, draw=True), vae.sample(5, seed=3, draw=True))
+    gaussian = make_vae(digits.image_shape, latent_dim=2, likelihood="gaussian", decoder_std=0.5)
+    noise = gaussian.draw(z, seed=1) - gaussian.decode(z)
+    assert abs(noise.std() - 0.5) < 0.01

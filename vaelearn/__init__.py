@@ -6,11 +6,15 @@ only the modelling modules pay for importing TensorFlow.
 
 import importlib
 
+from .backend import quiet_tensorflow_import
+
+quiet_tensorflow_import()
+
 __version__ = "0.1.0"
 
 _SUBMODULES = (
-    "anomaly", "backend", "batching", "classroom", "conditional", "data", "errors", "exercises", "explorer",
-    "gradients", "losses", "metrics", "models", "plots", "quiz", "sources", "training",
+    "anomaly", "backend", "batching", "classroom", "conditional", "data", "errors", "exercises",
+    "explorer", "gradients", "losses", "metrics", "models", "plots", "quiz", "sources", "training",
 )
 
 
@@ -27,13 +31,12 @@ def seed(n=None):
 
     import numpy as np
 
-    from .backend import import_keras
-
     if n is None:
         n = int(os.environ.get("VAELEARN_SEED", "0"))
     random.seed(n)
     np.random.seed(n)
-    keras = import_keras()
+    import keras
+
     keras.utils.set_random_seed(n)
     if keras.backend.backend() == "tensorflow":
         import tensorflow as tf
@@ -42,14 +45,7 @@ def seed(n=None):
     return n
 
 
-_NEEDS_KERAS = {"anomaly", "conditional", "explorer", "gradients", "losses", "models", "training"}
-
-
 def __getattr__(name):
-    if name in _NEEDS_KERAS:
-        from .backend import import_keras
-
-        import_keras()
     if name in _SUBMODULES:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'vaelearn' has no attribute {name!r}")

@@ -1,18 +1,21 @@
 """What differs between Keras backends, in one place.
 
-Also: importing Keras on TensorFlow prints C++ start-up lines (absl, oneDNN, CPU features)
-to the process's standard error, where a notebook shows them in red. ``import_keras``
-imports Keras with those lines dropped and every other line passed on; set
-``TF_CPP_MIN_LOG_LEVEL`` yourself to see them all.
+Also: importing TensorFlow prints C++ start-up lines (absl, oneDNN, CPU features) to the
+process's standard error, where a notebook shows them in red. ``import vaelearn`` arranges
+for the first import of TensorFlow (usually through ``import keras``) to drop those lines
+and pass every other line on. Set ``TF_CPP_MIN_LOG_LEVEL`` yourself to see them all.
 """
 
+import importlib.abc
+import importlib.util
+import logging
 import os
 import re
 import sys
 import tempfile
 from contextlib import contextmanager
 
-__all__ = ["import_keras"]
+__all__ = ["quiet_tensorflow_import"]
 
 # absl's INFO and WARNING lines ("I0000 00:00:..."), its notice about them, and the
 # CPU-feature advice that continues one of them.
@@ -44,13 +47,34 @@ def _startup_lines_dropped():
                 sys.stderr.write("".join(kept))
 
 
-def import_keras():
-    """Import and return ``keras``, without TensorFlow's start-up log unless asked for."""
-    if "keras" in sys.modules or "TF_CPP_MIN_LOG_LEVEL" in os.environ:
-        import keras
+class _QuietTensorFlowFinder(importlib.abc.MetaPathFinder):
+    """Finds ``tensorflow`` once, and runs its import with the start-up lines dropped."""
 
-        return keras
-    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "2"  # later C++ INFO and WARNING lines too
-    with _startup_lines_dropped():
-        import keras
-    return keras
+    def find_spec(self, name, path=None, target=None):
+        if name != "tensorflow":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.loader is not None:
+            exec_module = spec.loader.exec_module
+
+            def exec_quietly(module):
+                with _startup_lines_dropped():
+                    exec_module(module)
+                # TensorFlow's Python warnings, e.g. about retracing when a lesson builds
+                # several models in a loop.
+                logging.getLogger("tensorflow").setLevel(logging.ERROR)
+
+            spec.loader.exec_module = exec_quietly
+        return spec
+
+
+def quiet_tensorflow_import():
+    """Drop TensorFlow's start-up log when it is first imported, unless the user asked for
+    logs (``TF_CPP_MIN_LOG_LEVEL`` set) or it is imported already."""
+    if "tensorflow" in sys.modules or "TF_CPP_MIN_LOG_LEVEL" in os.environ:
+        return
+    if any(isinstance(finder, _QuietTensorFlowFinder) for finder in sys.meta_path):
+        return
+    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"  # later C++ lines too (tf.data logs errors it ignores)
+    sys.meta_path.insert(0, _QuietTensorFlowFinder())

@@ -67,6 +67,24 @@ def mode_coverage(samples, centers, sigma, n_sigma=3.0):
                         n_modes=len(centers), good_fraction=float(good.mean()))
 
 
+def fit_judge(images, labels, *, n_components=50, seed=0):
+    """A fast classifier of images, fitted on real labelled ``images`` ``(n, H, W[, C])``:
+    flatten, PCA to ``n_components``, logistic regression (scikit-learn).
+
+    An independent judge of what generated images show: ``judge.predict(images)`` gives
+    class labels ``(n,)``, ``judge.predict_proba(images)`` probabilities ``(n, n_classes)``.
+    """
+    from sklearn.decomposition import PCA
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    flatten = FunctionTransformer(lambda x: np.asarray(x).reshape(len(x), -1))
+    n_components = min(n_components, int(np.prod(np.shape(images)[1:])))
+    return make_pipeline(flatten, PCA(n_components, random_state=seed),
+                         LogisticRegression(max_iter=2000)).fit(images, labels)
+
+
 def sample_diversity(images):
     """Mean Euclidean distance between pairs of images (flattened): 0 when all are equal."""
     flat = np.asarray(images, dtype="float64").reshape(len(images), -1)

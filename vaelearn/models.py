@@ -197,13 +197,28 @@ class LatentModel(keras.Model):
         """Decode the point code of each input: a deterministic reconstruction."""
         return self.decode(self.transform(x, batch_size), batch_size)
 
-    def sample(self, n, temperature=1.0, seed=None):
-        """Decode ``n`` codes drawn from the prior N(0, temperature^2 I).
+    def draw(self, z, seed=None, batch_size=1024):
+        """Draw one example x ~ p(x|z) per code ``z`` ``(n, latent_dim)`` -> ``(n, *example_shape)``.
+
+        ``decode`` returns the mean of p(x|z); this draws from it: binary pixels for a
+        Bernoulli likelihood, the mean plus Gaussian noise of the decoder's std for a Gaussian.
+        """
+        mean = self.decode(z, batch_size)
+        rng = np.random.default_rng(seed)
+        if self.likelihood == "bernoulli":
+            return (rng.random(mean.shape) < mean).astype("float32")
+        std = float(np.exp(keras.ops.convert_to_numpy(self.decoder_log_std)))
+        return (mean + std * rng.standard_normal(mean.shape)).astype("float32")
+
+    def sample(self, n, temperature=1.0, seed=None, draw=False):
+        """Decode ``n`` codes drawn from the prior N(0, temperature^2 I): their mean images,
+        or with ``draw=True`` one draw x ~ p(x|z) each.
 
         Lower temperatures stay near the centre of the latent space: typical-looking but
         less varied images ("annealed" sampling)."""
-        z = temperature * np.random.default_rng(seed).standard_normal((n, self.latent_dim))
-        return self.decode(z.astype("float32"))
+        rng = np.random.default_rng(seed)
+        z = (temperature * rng.standard_normal((n, self.latent_dim))).astype("float32")
+        return self.draw(z, seed=rng) if draw else self.decode(z)
 
     def _compile_defaults(self, learning_rate):
         # Several batches per compiled call cut Keras' per-batch overhead on small CPUs

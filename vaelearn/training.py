@@ -1,4 +1,4 @@
-"""Callbacks for training VAEs: KL annealing and a clear stop on NaN losses."""
+"""Training helpers: a length in gradient updates, KL annealing and a clear stop on NaN losses."""
 
 import math
 
@@ -6,6 +6,16 @@ import keras
 import numpy as np
 
 from .errors import TrainingDivergedError
+
+
+def epochs_for(n_examples, *, batch_size, updates):
+    """The number of epochs that makes about ``updates`` gradient updates (one per batch).
+
+    Counting training in updates gives a small dataset as much training as a large one:
+    2,000 updates at batch 64 are 16 epochs of 8,000 images but 89 epochs of 1,437.
+    """
+    updates_per_epoch = math.ceil(n_examples / batch_size)
+    return max(1, round(updates / updates_per_epoch))
 
 
 class KLAnnealing(keras.callbacks.Callback):

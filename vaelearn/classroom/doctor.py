@@ -14,7 +14,7 @@ from importlib import metadata
 from pathlib import Path
 
 from ..errors import CorruptCacheError, DatasetUnavailableError
-from ..sources import REMOTE_DATASETS, data_dir, verify_cached
+from ..sources import REMOTE_DATASETS, data_dir, file_digest, verify_cached
 
 OK, NOTE, FAIL = "ok", "note", "fail"
 
@@ -114,11 +114,19 @@ def _lab_extension_folder():
 
 
 def check_datasets():
-    """The bundled digits, then each downloadable dataset: verified, missing or corrupt."""
-    if installed_version(("scikit-learn",)) is None:
-        checks = [Check("dataset digits", FAIL, "scikit-learn, which bundles it, is not installed")]
+    """The bundled MNIST sample and digits, then each downloadable dataset: verified, missing
+    or corrupt."""
+    from ..data import MNIST_SAMPLE, MNIST_SAMPLE_SHA256
+
+    if file_digest_or_none(MNIST_SAMPLE) == MNIST_SAMPLE_SHA256:
+        checks = [Check("dataset mnist_sample", OK, "bundled with vaelearn, checksum verified")]
     else:
-        checks = [Check("dataset digits", OK, "bundled with scikit-learn (works offline)")]
+        checks = [Check("dataset mnist_sample", FAIL, f"{MNIST_SAMPLE} is missing or damaged: "
+                        "reinstall vaelearn (pip install --force-reinstall vaelearn)")]
+    if installed_version(("scikit-learn",)) is None:
+        checks.append(Check("dataset digits", FAIL, "scikit-learn, which bundles it, is not installed"))
+    else:
+        checks.append(Check("dataset digits", OK, "bundled with scikit-learn (works offline)"))
     for name in REMOTE_DATASETS:
         try:
             verify_cached(name)
@@ -130,6 +138,14 @@ def check_datasets():
         else:
             checks.append(Check(f"dataset {name}", OK, f"verified in {data_dir()}"))
     return checks
+
+
+def file_digest_or_none(path):
+    """The SHA-256 of ``path``, or None when it cannot be read."""
+    try:
+        return file_digest(path, "sha256")
+    except OSError:
+        return None
 
 
 def check_home():

@@ -11,8 +11,9 @@ def _cases():
             (np.array([[0, 255], [128, 1]], dtype=np.uint8),)]
 
 
-@exercise("scale_pixels", _cases,
-          hint="Convert to float first (uint8 arithmetic wraps around), then divide by 255; "
-               "add a trailing channel axis with x[..., None].")
+@exercise("scale_pixels", _cases, dtype="float32",
+          hint="Divide as floats, not with // (integer division leaves only 0 and 1), and ask for "
+               "float32 (.astype('float32')): NumPy's default is float64. Add a trailing channel "
+               "axis with x[..., None].")
 def scale_pixels(images):
     return images.astype("float32")[..., None] / 255.0
