@@ -1,10 +1,12 @@
 """Run every notebook of the course headless and time it, as a learner's machine would.
 
-Each notebook runs in its own fresh ``python3`` kernel (nbclient) with
-``VAELEARN_DATASET=digits``, ``TF_CPP_MIN_LOG_LEVEL=3`` and a temporary ``VAELEARN_HOME``.
-Wall time includes the kernel start. Peak memory is the kernel process's peak resident set
-(``VmHWM`` in ``/proc/<pid>/status``, read just before the kernel shuts down).
-Targets (2 cores, bundled digits): the whole course under 5 minutes, no notebook over 60 s.
+Each notebook runs in its own fresh ``python3`` kernel (nbclient) with ``VAELEARN_DATASET``
+set (``--dataset``, default the bundled MNIST sample) and a temporary ``VAELEARN_HOME``, as a
+learner's kernel would (TensorFlow's own log settings are left alone). Wall time includes the
+kernel start. Peak memory is the kernel process's peak resident set (``VmHWM`` in
+``/proc/<pid>/status``, read just before the kernel shuts down).
+Targets on 2 idle cores: with the bundled MNIST sample, no notebook over 60 s and at most 30 s
+per notebook on average; with the 8x8 digits, half that.
 """
 
 import argparse
@@ -17,8 +19,8 @@ from pathlib import Path
 
 import _common as c
 
-TOTAL_TARGET_S = 300
-NOTEBOOK_TARGET_S = 60
+# (longest notebook, mean per notebook) in seconds, per dataset
+TARGETS_S = {"mnist_sample": (60, 30), "digits": (30, 15)}
 
 
 def peak_rss_mib(pid):
@@ -68,28 +70,33 @@ def main(argv=None):
     parser.add_argument("paths", nargs="*", default=[str(c.ROOT / "notebooks")],
                         help="notebooks or folders (default: notebooks/)")
     parser.add_argument("--cell-timeout", type=int, default=600, help="seconds per cell")
+    parser.add_argument("--dataset", default="mnist_sample", choices=sorted(TARGETS_S),
+                        help="VAELEARN_DATASET for every notebook (default: %(default)s)")
     args = parser.parse_args(argv)
     notebooks = notebooks_in(args.paths)
     if not notebooks:
         print(f"No notebooks found in {', '.join(args.paths)}.")
         return 1
-    os.environ.update(VAELEARN_DATASET="digits", TF_CPP_MIN_LOG_LEVEL="3",
+    os.environ.pop("TF_CPP_MIN_LOG_LEVEL", None)  # set by _common for this process; not a learner's
+    os.environ.update(VAELEARN_DATASET=args.dataset,
                       VAELEARN_HOME=tempfile.mkdtemp(prefix="vaelearn-bench-home-"))
-    print(f"Machine: {c.machine_info()}\n")
+    longest_target, mean_target = TARGETS_S[args.dataset]
+    print(f"Machine: {c.machine_info()}; dataset {args.dataset}\n")
     rows, total, failed = [], 0.0, 0
     for path in notebooks:
         seconds, peak, error = run_notebook(path, args.cell_timeout)
         total += seconds
         failed += error is not None
-        flag = "" if seconds <= NOTEBOOK_TARGET_S else f" (over {NOTEBOOK_TARGET_S} s)"
+        flag = "" if seconds <= longest_target else f" (over {longest_target} s)"
         rows.append([path.name, f"{seconds:.1f}{flag}", "n/a" if peak is None else f"{peak:.0f}",
                      f"error: {error}" if error else "ok"])
     rows.append(["total", f"{total:.1f}", "", f"{failed} failed" if failed else "all ok"])
     c.print_table(rows, ["notebook", "wall s", "peak kernel RSS MiB", "status"])
-    slow = sum(float(r[1].split()[0]) > NOTEBOOK_TARGET_S for r in rows[:-1])
-    print(f"\nTargets: total < {TOTAL_TARGET_S} s: "
-          f"{'met' if total < TOTAL_TARGET_S else 'MISSED'}; "
-          f"every notebook < {NOTEBOOK_TARGET_S} s: {'met' if not slow else f'{slow} over'}")
+    slow = sum(float(r[1].split()[0]) > longest_target for r in rows[:-1])
+    mean = total / len(notebooks)
+    print(f"\nTargets: mean per notebook <= {mean_target} s: "
+          f"{'met' if mean <= mean_target else 'MISSED'} ({mean:.1f} s); "
+          f"every notebook <= {longest_target} s: {'met' if not slow else f'{slow} over'}")
     print(f"course_runtime_s: {total:.1f}")
     return 1 if failed else 0
 

@@ -69,5 +69,26 @@ def test_course_runtime_on_a_tiny_notebook(tmp_path, capsys, monkeypatch):
     nbformat.write(nb, tmp_path / "tiny.ipynb")
     for name in ("VAELEARN_DATASET", "TF_CPP_MIN_LOG_LEVEL", "VAELEARN_HOME"):
         monkeypatch.setenv(name, "")  # main() sets them; monkeypatch restores them afterwards
-    assert course_runtime.main([str(tmp_path)]) == 0
+    assert course_runtime.main([str(tmp_path), "--dataset", "digits"]) == 0
     assert last_line(capsys).startswith("course_runtime_s: ")
+
+
+def test_course_seeds_lists_each_failing_cell(tmp_path, capsys, monkeypatch):
+    import course_seeds
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in (
+        "import os\nseed = int(os.environ['VAELEARN_SEED'])",
+        "assert seed != 1",
+        "assert os.environ['VAELEARN_DATASET'] == 'digits' or seed != 2",
+    )]
+    nbformat.write(nb, tmp_path / "tiny.ipynb")
+    monkeypatch.setenv("VAELEARN_HOME", str(tmp_path / "home"))
+    assert course_seeds.main([str(tmp_path), "--seeds", "0-2", "--datasets", "digits,mnist_sample",
+                              "--keep-going", "--out", str(tmp_path / "runs")]) == 1
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if line.startswith("| tiny.ipynb"))
+    assert [cell.strip() for cell in row.split("|")[2:8]] == ["ok", "F 1", "ok", "ok", "F 1", "F 2"]
+    assert out.strip().splitlines()[-1] == "course_seeds_passed: 3/6"
+    assert len(list((tmp_path / "runs").glob("tiny.*.ipynb"))) == 6

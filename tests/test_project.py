@@ -56,3 +56,12 @@ def test_notebook_is_committed_clean_with_goals_asserts_and_its_quiz(path):
     for name in quizzes:
         assert (ROOT / "quizzes" / f"{name}.yaml").is_file(), f"{path.name}: no quizzes/{name}.yaml"
     assert re.search(r"you will|learning goals", markdown, re.I), f"{path.name} states no goals"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_random_choice_in_a_notebook_follows_vaelearn_seed(path):
+    code = "\n".join("".join(c["source"]) for c in json.loads(path.read_text())["cells"]
+                     if c["cell_type"] == "code")
+    assert "SEED = vl.seed()" in code, f"{path.name} does not read VAELEARN_SEED"
+    fixed = re.findall(r"(?:seed|random_state)\s*=\s*\d+|default_rng\(\s*\d+\s*\)", code)
+    assert not fixed, f"{path.name} fixes a random choice instead of deriving it from SEED: {fixed}"
