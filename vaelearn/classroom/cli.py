@@ -54,13 +54,18 @@ def prefetch_command(args):
 
 def run_command(args):
     """Execute notebooks headless; print a table and the failing cells."""
-    from .runner import find_notebooks, format_table, run_all
+    from .runner import check_notebooks, find_notebooks, format_table, prepare_output, run_all
 
     notebooks = find_notebooks(args.notebooks)
-    missing = [str(path) for path in notebooks if not path.is_file()]
-    if missing or not notebooks:
-        problem = f"not found: {', '.join(missing)}" if missing else "no notebooks in notebooks/"
+    # Every input and the output folder are checked before the first notebook runs.
+    problems = check_notebooks(notebooks) if notebooks else ["no notebooks in notebooks/"]
+    try:
+        prepare_output(args.out)
+    except UnwritablePathError as e:
+        problems.append(str(e))
+    for problem in problems:
         print(f"error: {problem}", file=sys.stderr)
+    if problems:
         return 1
     results = run_all(notebooks, args.out, cell_timeout=args.timeout)
     print(format_table(results))
