@@ -104,10 +104,16 @@ class NaNGuard(keras.callbacks.Callback):
         self._snapshot_seconds = self._snapshot_end - start
 
     def _restore_and_stop(self, loss, first):
-        when, weights, variables, state = self._snapshot
-        self.model.set_weights(weights)
-        for variable, value in zip(variables, state):
-            variable.assign(value)
+        if self._snapshot is None:  # the model came to fit() with NaN or infinite values
+            restored = ("No finite weights were seen in this fit() call, so they were left as "
+                        "they are: rebuild the model")
+        else:
+            when, weights, variables, state = self._snapshot
+            self.model.set_weights(weights)
+            for variable, value in zip(variables, state):
+                variable.assign(value)
+            restored = (f"The weights and optimizer state were put back as they were {when} "
+                        "(the last finite copy kept)")
         last = self._last_batch
         if first == last:
             where = f"at batch {last + 1}"
@@ -122,8 +128,7 @@ class NaNGuard(keras.callbacks.Callback):
         error = TrainingDivergedError(
             f"The training loss became {loss} in epoch {self._epoch + 1}, {where}. Try a smaller "
             f"learning rate (it is {lr:g}), check that the inputs are finite and scaled to "
-            f"[0, 1], or use a smaller beta. The weights and optimizer state were put back as "
-            f"they were {when} (the last finite copy kept); {kept}."
+            f"[0, 1], or use a smaller beta. {restored}; {kept}."
         )
         error.history = history
         raise error

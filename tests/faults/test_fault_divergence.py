@@ -108,3 +108,10 @@ def test_the_history_of_completed_epochs_is_where_the_message_says(x):
     assert "as they were after batch 4 of epoch 2 " in message  # the last check before
     assert all(np.isfinite(w).all() for w in vae.get_weights())
 
+
+
+def test_a_model_that_comes_with_nan_weights_is_not_said_to_be_restored(x):
+    vae = trained(x)
+    vae.set_weights([np.full_like(w, np.nan) for w in vae.get_weights()])
+    with pytest.raises(TrainingDivergedError, match="No finite weights were seen in this fit"):
+        vae.fit(x, epochs=1, batch_size=64, verbose=0)

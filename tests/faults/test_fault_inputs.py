@@ -115,7 +115,7 @@ def test_a_generator_cannot_be_checked_and_a_warning_says_so(digits):
     vae = make_vae(digits.image_shape, latent_dim=2, seed=0)
     batches = ((digits.x_train[i:i + 16],) for i in range(0, 64, 16))
     with pytest.warns(UserWarning, match="fit\\(\\) cannot check inputs given as generator"):
-        vae.fit(batches, epochs=1, steps_per_epoch=4, verbose=0)
+        vae.fit(batches, epochs=1, steps_per_epoch=4, shuffle=False, verbose=0)
 
 
 def test_checked_inputs_train_without_a_warning(vae, digits):

@@ -13,6 +13,7 @@ import time
 
 import nbformat
 import pytest
+from faultkit import CLI
 from nbformat.v4 import new_code_cell, new_notebook
 
 from vaelearn import sources
@@ -108,8 +109,7 @@ def test_an_interrupt_stops_the_whole_run(tmp_path, signum, code):
         f"import time\nopen({str(started)!r}, 'w').close()\ntime.sleep(60)")]), first)
     other = tmp_path / "b_next.ipynb"
     nbformat.write(new_notebook(cells=[new_code_cell(f"open({str(second)!r}, 'w').close()")]), other)
-    process = subprocess.Popen([sys.executable, "-c", "import sys; from vaelearn.classroom.cli import main; "
-                                "sys.exit(main(sys.argv[1:]))", "run", str(first), str(other),
+    process = subprocess.Popen([sys.executable, "-c", CLI, "run", str(first), str(other),
                                 "--out", str(tmp_path / "build")],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120

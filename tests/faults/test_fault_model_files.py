@@ -6,7 +6,6 @@ Keras called "File not found"; a fresh process could not load a model after ``im
 vaelearn`` ("Could not locate class 'VAE'"); saving as ``.h5`` succeeded and never loaded.
 """
 
-import errno
 import os
 import random
 import subprocess
@@ -16,6 +15,7 @@ import zipfile
 
 import numpy as np
 import pytest
+from faultkit import full_disk_open
 from keras.src.saving import saving_lib
 
 from vaelearn.errors import ModelFileError, UnwritablePathError
@@ -90,38 +90,12 @@ def test_saves_killed_at_random_moments_always_leave_a_model_that_loads(vae, tmp
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp.keras")]
 
 
-class FullDisk:
-    """A file whose writes fail with ENOSPC once ``room`` bytes are written."""
-
-    def __init__(self, file, room):
-        self.file, self.room = file, room
-
-    def write(self, data):
-        self.room -= len(data)
-        if self.room < 0:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        return self.file.write(data)
-
-    def __getattr__(self, name):
-        return getattr(self.file, name)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.file.close()
-
-
 def test_a_save_that_fills_the_disk_keeps_the_previous_file(vae, tmp_path, monkeypatch):
     path = tmp_path / "vae.keras"
     vae.save(path)
     before = path.read_bytes()
 
-    def open_on_a_full_disk(file, mode="r", *args, **kwargs):
-        handle = open(file, mode, *args, **kwargs)
-        return FullDisk(handle, 4096) if "w" in mode else handle
-
-    monkeypatch.setattr(saving_lib, "open", open_on_a_full_disk, raising=False)
+    monkeypatch.setattr(saving_lib, "open", full_disk_open(4096), raising=False)
     with pytest.raises(UnwritablePathError) as info:
         vae.save(path)
     monkeypatch.undo()

@@ -15,11 +15,11 @@ import sys
 import nbformat
 import numpy as np
 import pytest
-from faultkit import CLI, one_error_line
+from faultkit import CLI, full_disk_open, one_error_line
 from nbformat.v4 import new_code_cell, new_notebook
 
 from vaelearn import sources
-from vaelearn.classroom import doctor
+from vaelearn.classroom import doctor, fetch
 from vaelearn.classroom.cli import main
 
 
@@ -62,7 +62,16 @@ def test_prefetch_into_a_data_folder_that_is_a_file(fake_mnist, tmp_path, capsys
     monkeypatch.setattr(doctor, "check_device", lambda: doctor.Check("device", doctor.OK, "CPU"))
     assert main(["doctor"]) == 1
     out = capsys.readouterr().out
-    assert f"fail  dataset mnist" in out and "is a file, where the data folder" in out
+    assert "fail  dataset mnist" in out and "is a file, where the data folder" in out
+
+
+def test_prefetch_onto_a_full_disk(fake_mnist, tmp_path, monkeypatch, capsys):
+    usb, _ = fake_mnist
+    monkeypatch.setattr(fetch, "open", full_disk_open(65536), raising=False)
+    assert main(["prefetch", "mnist", "--from", str(usb)]) == 1
+    one_error_line(capsys.readouterr().err, tmp_path / "datasets" / "mnist.npz", "the disk is full",
+                   "Free some space, or set VAELEARN_DATA_DIR")
+    assert list((tmp_path / "datasets").iterdir()) == []
 
 
 PREFETCH = """
