@@ -144,7 +144,8 @@ def _abandoned(tmp):
 
 
 def _fsync(path):
-    fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))
+    # POSIX flushes a file through any descriptor; Windows needs one open for writing.
+    fd = os.open(path, (os.O_RDONLY if fcntl else os.O_RDWR) | getattr(os, "O_BINARY", 0))
     try:
         os.fsync(fd)
     finally:
