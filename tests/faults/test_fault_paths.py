@@ -212,7 +212,7 @@ def test_run_checks_every_input_before_running_anything(tmp_path, capsys):
     assert len(errors) == 2
     assert f"cannot read the notebook {package}: it is not a Jupyter notebook" in errors[0]
     assert f"cannot read the notebook {torn}" in errors[1]
-    assert not ran.exists()
+    assert not ran.exists() and not (tmp_path / "build").exists()  # nothing run, nothing made
 
 
 @pytest.mark.parametrize("blocked", ["a file", "read-only"])

@@ -54,13 +54,13 @@ def prefetch_command(args):
 
 def run_command(args):
     """Execute notebooks headless; print a table and the failing cells."""
-    from .runner import check_notebooks, find_notebooks, format_table, prepare_output, run_all
+    from .runner import check_notebooks, check_output, find_notebooks, format_table, run_all
 
     notebooks = find_notebooks(args.notebooks)
     # Every input and the output folder are checked before the first notebook runs.
     problems = check_notebooks(notebooks) if notebooks else ["no notebooks in notebooks/"]
     try:
-        prepare_output(args.out)
+        check_output(args.out)
     except UnwritablePathError as e:
         problems.append(str(e))
     for problem in problems:

@@ -11,6 +11,7 @@ Ctrl-C, SIGTERM or SIGHUP stop the whole batch, whatever the kernel was doing.
 
 import asyncio
 import copy
+import errno
 import os
 import re
 import signal
@@ -71,12 +72,15 @@ def check_notebooks(paths):
     return problems
 
 
-def prepare_output(out_dir):
-    """Create ``out_dir`` if needed and make sure files can be written in it."""
+def check_output(out_dir):
+    """Raise UnwritablePathError unless files can be written in ``out_dir``, creating nothing:
+    a folder that does not exist yet is checked through its nearest existing parent."""
     out_dir = Path(out_dir)
+    folder = next(p for p in (out_dir, *out_dir.parents, Path(".")) if p.exists())
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=out_dir):
+        if not folder.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
+        with tempfile.TemporaryFile(dir=folder):
             pass
     except OSError as e:
         raise UnwritablePathError(
@@ -95,10 +99,10 @@ def run_notebook(path, out_dir, cell_timeout=600):
         return RunResult(path, 0.0, f"cannot read the notebook: {e}")
     error = execute(nb, path.parent, cell_timeout)
     result = RunResult(path, time.perf_counter() - start, error)
-    prepare_output(out_dir)
     for target, content in ((Path(out_dir) / f"{path.stem}.ipynb", nbformat.writes(nb) + "\n"),
                             (Path(out_dir) / f"{path.stem}.html", export_html(nb))):
         try:
+            target.parent.mkdir(parents=True, exist_ok=True)
             with atomic_write(target, encoding="utf-8") as file:
                 file.write(content)
         except OSError as e:
