@@ -52,6 +52,13 @@ def test_time_to_quality_quick(capsys):
     assert last_line(capsys).startswith("time_to_quality_speedup: ")
 
 
+def test_nan_guard_overhead_quick(capsys):
+    import nan_guard_overhead
+
+    assert nan_guard_overhead.main(["--quick"]) == 0
+    assert last_line(capsys).startswith("nan_guard_overhead: ")
+
+
 def test_import_time_quick(capsys):
     import import_time
 

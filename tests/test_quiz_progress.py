@@ -119,8 +119,8 @@ def test_two_processes_writing_at_once_lose_no_attempt(home, tmp_path):
     assert not list(home.glob("*.tmp")), "temporary files left behind"
 
 
-@pytest.mark.parametrize("content", ["{not json", '{"format": "vaelearn-progress", "version": 1, "attempts": [{}]}'])
-def test_corrupt_progress_file_is_moved_aside(home, content):
+@pytest.mark.parametrize("content", ["{not json", '{"cells": [], "nbformat": 4}'])
+def test_unreadable_progress_file_is_moved_aside_when_recording(home, content):
     home.mkdir()
     (home / "progress.json").write_text(content)
     with pytest.warns(ProgressWarning, match="could not read the progress file.*moved to"):
@@ -168,13 +168,9 @@ def test_failed_atomic_replace_keeps_the_old_file_and_no_temp(home, monkeypatch)
         ("[1, 2", "not valid JSON"),
         ('[{"quiz": "eli5"}]', "not a vaelearn progress file"),
         ('{"cells": [], "nbformat": 4}', "not a vaelearn progress file"),
-        ('{"format": "vaelearn-progress", "version": 99, "attempts": []}', "unsupported"),
-        ('{"format": "vaelearn-progress", "version": 1, "attempts": [{"quiz": 1}]}', "attempt 1"),
-        (
-            '{"format": "vaelearn-progress", "version": 1, "attempts": '
-            '[{"quiz": "q", "question": "a", "response": "A", "correct": "yes", "time": "t"}]}',
-            "'correct'",
-        ),
+        ('{"format": "vaelearn-progress", "version": 0, "attempts": []}', "unsupported"),
+        ('{"format": "vaelearn-progress", "version": 99, "attempts": []}', "newer vaelearn"),
+        ('{"format": "vaelearn-progress", "version": 1, "attempts": {}}', "unsupported"),
     ],
 )
 def test_read_attempts_rejects_foreign_files(tmp_path, content, problem):
@@ -183,6 +179,16 @@ def test_read_attempts_rejects_foreign_files(tmp_path, content, problem):
     with pytest.raises(ProgressFileError, match=problem) as info:
         read_attempts(path)
     assert isinstance(info.value, ValueError) and str(path) in str(info.value)
+
+
+def test_read_attempts_skips_incomplete_records_and_says_which(tmp_path):
+    good = {"quiz": "q", "question": "a", "response": "A", "correct": True, "time": "t"}
+    entries = [good, {"quiz": 1}, {**good, "correct": "yes"}, {**good, "question": "b"}]
+    path = tmp_path / "progress.json"
+    path.write_text(json.dumps({"format": "vaelearn-progress", "version": 1, "attempts": entries}))
+    attempts = read_attempts(path)
+    assert [a.question for a in attempts] == ["a", "b"]
+    assert attempts.skipped == ["attempt 2 is not a complete record", "attempt 3 has no valid 'correct'"]
 
 
 def test_read_attempts_of_a_missing_file_raises_file_not_found(tmp_path):

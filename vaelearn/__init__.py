@@ -1,12 +1,14 @@
 """vaelearn: the helper package of a hands-on course on Variational Autoencoders.
 
 Submodules are imported on first use, so ``import vaelearn.quiz`` answers instantly and
-only the modelling modules pay for importing TensorFlow.
+only the modelling modules pay for importing TensorFlow. Once ``vaelearn`` is imported,
+``keras.saving.load_model`` finds its model classes (see :mod:`vaelearn.saving`).
 """
 
 import importlib
 
 from .backend import quiet_tensorflow_import
+from .saving import register_with_keras as _register_with_keras
 
 quiet_tensorflow_import()
 
@@ -14,7 +16,8 @@ __version__ = "0.1.0"
 
 _SUBMODULES = (
     "anomaly", "backend", "batching", "classroom", "conditional", "data", "errors", "exercises",
-    "explorer", "gradients", "losses", "metrics", "models", "plots", "quiz", "sources", "training",
+    "explorer", "files", "gradients", "import_hooks", "losses", "metrics", "models", "plots", "quiz",
+    "saving", "sources", "training",
 )
 
 
@@ -53,3 +56,6 @@ def __getattr__(name):
 
 def __dir__():
     return sorted(list(globals()) + list(_SUBMODULES))
+
+
+_register_with_keras()

@@ -6,14 +6,14 @@ for the first import of TensorFlow (usually through ``import keras``) to drop th
 and pass every other line on. Set ``TF_CPP_MIN_LOG_LEVEL`` yourself to see them all.
 """
 
-import importlib.abc
-import importlib.util
 import logging
 import os
 import re
 import sys
 import tempfile
 from contextlib import contextmanager
+
+from .import_hooks import around_first_import
 
 __all__ = ["quiet_tensorflow_import"]
 
@@ -47,26 +47,12 @@ def _startup_lines_dropped():
                 sys.stderr.write("".join(kept))
 
 
-class _QuietTensorFlowFinder(importlib.abc.MetaPathFinder):
-    """Finds ``tensorflow`` once, and runs its import with the start-up lines dropped."""
-
-    def find_spec(self, name, path=None, target=None):
-        if name != "tensorflow":
-            return None
-        sys.meta_path.remove(self)
-        spec = importlib.util.find_spec(name)
-        if spec is not None and spec.loader is not None:
-            exec_module = spec.loader.exec_module
-
-            def exec_quietly(module):
-                with _startup_lines_dropped():
-                    exec_module(module)
-                # TensorFlow's Python warnings, e.g. about retracing when a lesson builds
-                # several models in a loop.
-                logging.getLogger("tensorflow").setLevel(logging.ERROR)
-
-            spec.loader.exec_module = exec_quietly
-        return spec
+def _import_quietly(exec_module, module):
+    with _startup_lines_dropped():
+        exec_module(module)
+    # TensorFlow's Python warnings, e.g. about retracing when a lesson builds several models
+    # in a loop.
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
 
 
 def quiet_tensorflow_import():
@@ -74,7 +60,5 @@ def quiet_tensorflow_import():
     logs (``TF_CPP_MIN_LOG_LEVEL`` set) or it is imported already."""
     if "tensorflow" in sys.modules or "TF_CPP_MIN_LOG_LEVEL" in os.environ:
         return
-    if any(isinstance(finder, _QuietTensorFlowFinder) for finder in sys.meta_path):
-        return
     os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"  # later C++ lines too (tf.data logs errors it ignores)
-    sys.meta_path.insert(0, _QuietTensorFlowFinder())
+    around_first_import("tensorflow", _import_quietly)

@@ -18,4 +18,18 @@ class CorruptCacheError(DatasetUnavailableError):
 
 
 class TrainingDivergedError(VaelearnError, FloatingPointError):
-    """The training loss became NaN or infinite."""
+    """The training loss became NaN or infinite.
+
+    ``history`` is the ``keras.callbacks.History`` of the interrupted ``fit`` (its epochs
+    completed before the loss diverged), or None.
+    """
+
+    history = None
+
+
+class UnwritablePathError(VaelearnError, OSError):
+    """A file or folder vaelearn cannot write: read-only, full, or the wrong kind of path."""
+
+
+class ModelFileError(VaelearnError, ValueError):
+    """A path that cannot hold or does not hold a saved vaelearn model."""

@@ -9,18 +9,27 @@ Typical use::
 
 The decoder outputs Bernoulli logits (``likelihood="bernoulli"``) or Gaussian means
 (``likelihood="gaussian"``); ``decode``, ``reconstruct`` and ``sample`` always return
-mean images in data space.
+mean images in data space. ``model.save("vae.keras")`` writes the file atomically, and
+:func:`load_model` (or ``keras.saving.load_model`` after ``import vaelearn``) reads it back.
 """
 
 import math
+import numbers
+import warnings
 
 import keras
 import numpy as np
 from keras import layers, ops
 
-from . import losses
-from .batching import in_batches
+from . import losses, saving
+from .batching import check_batch_size, in_batches
+from .saving import load_model
 from .training import NaNGuard
+
+__all__ = [
+    "Autoencoder", "LatentModel", "Sampling", "VAE", "build_decoder", "build_encoder",
+    "load_model", "make_autoencoder", "make_vae",
+]
 
 LIKELIHOODS = ("bernoulli", "gaussian")
 ARCHITECTURES = ("mlp", "conv")
@@ -119,6 +128,11 @@ class LatentModel(keras.Model):
     def __init__(self, encoder, decoder, likelihood="bernoulli", decoder_std=1.0, **kwargs):
         super().__init__(**kwargs)
         _check_choice(likelihood, LIKELIHOODS, "likelihood")
+        if likelihood == "gaussian" and decoder_std != "learned" and not (
+                isinstance(decoder_std, numbers.Real) and 0 < decoder_std < math.inf):
+            raise ValueError(f"decoder_std must be a positive number or 'learned', got "
+                             f"{decoder_std!r}: it is the standard deviation of the pixels "
+                             "around the decoder's mean (1.0 by default).")
         self.encoder, self.decoder = encoder, decoder
         self.likelihood = likelihood
         self.decoder_std = decoder_std
@@ -154,8 +168,12 @@ class LatentModel(keras.Model):
         return ops.sigmoid(decoder_output) if self.likelihood == "bernoulli" else decoder_output
 
     def check_inputs(self, x):
-        """Raise a ValueError that says how to fix inputs of the wrong shape or range."""
-        x = np.asarray(x)
+        """Raise a ValueError that says how to fix inputs that are empty, of the wrong shape
+        or out of range. ``x``: an array or a tensor."""
+        x = ops.convert_to_numpy(x) if ops.is_tensor(x) else np.asarray(x)
+        if x.ndim == 0 or len(x) == 0:
+            raise ValueError(f"Got no examples (an array shaped {x.shape}); pass at least one, "
+                             f"shaped (n, {', '.join(map(str, self.example_shape))}).")
         if x.shape[1:] != self.example_shape:
             hint = ""
             if math.prod(x.shape[1:]) == math.prod(self.example_shape):
@@ -174,20 +192,51 @@ class LatentModel(keras.Model):
 
     def fit(self, x=None, y=None, batch_size=None, callbacks=None, validation_data=None,
             **kwargs):
-        """keras.Model.fit, plus input checks and a clear error if the loss becomes NaN.
+        """keras.Model.fit, plus input checks and a clear stop if the loss becomes NaN.
+
+        Arrays and tensors are checked whole (shape, finite values, the likelihood's range);
+        a ``tf.data.Dataset`` or ``keras.utils.PyDataset`` on its first batch; other inputs
+        (generators) cannot be checked without consuming them, and a warning says so.
+        If the loss becomes NaN or infinite, :class:`~vaelearn.training.NaNGuard` restores
+        the last finite weights and raises ``TrainingDivergedError``.
 
         ``batch_size`` defaults to ``DEFAULT_BATCH_SIZE`` for array inputs;
         ``validation_data`` may be a plain array of inputs."""
-        if isinstance(x, np.ndarray):
-            self.check_inputs(x)
-        if isinstance(x, (np.ndarray, list, tuple)) and batch_size is None:
+        self._check_fit_inputs(x)
+        if (isinstance(x, (np.ndarray, list, tuple)) or ops.is_tensor(x)) and batch_size is None:
             batch_size = DEFAULT_BATCH_SIZE
-        if isinstance(validation_data, np.ndarray):
+        if batch_size is not None:
+            check_batch_size(batch_size)
+        if isinstance(validation_data, np.ndarray) or ops.is_tensor(validation_data):
             self.check_inputs(validation_data)
             validation_data = (validation_data,)
-        callbacks = list(callbacks or []) + [NaNGuard()]
+        callbacks = list(callbacks or [])
+        if not any(isinstance(callback, NaNGuard) for callback in callbacks):
+            callbacks.append(NaNGuard())
         return super().fit(x, y, batch_size=batch_size, callbacks=callbacks,
                            validation_data=validation_data, **kwargs)
+
+    def _check_fit_inputs(self, x):
+        if x is None or isinstance(x, (list, tuple)):  # several inputs: a subclass checks them
+            return
+        if isinstance(x, np.ndarray) or ops.is_tensor(x):
+            self.check_inputs(x)
+            return
+        first = _first_batch(x)
+        if first is None:
+            warnings.warn(f"fit() cannot check inputs given as {type(x).__name__} without "
+                          "consuming them: their shape and range were not checked. Pass an "
+                          "array, a tensor or a tf.data.Dataset to have them checked.",
+                          stacklevel=3)
+        else:
+            self.check_inputs(first)
+
+    def save(self, filepath, overwrite=True, **kwargs):
+        """Save the model as a ``.keras`` file, atomically: a save that is interrupted or
+        fails (kill -9, full disk) leaves any earlier file at ``filepath`` as it was.
+        See ``keras.Model.save``; load it back with :func:`load_model`."""
+        with saving.model_file(filepath, overwrite=overwrite) as tmp:
+            super().save(tmp, **kwargs)
 
     def decode(self, z, batch_size=1024):
         """Mean images for codes ``z`` ``(n, latent_dim)`` -> ``(n, *example_shape)``."""
@@ -216,6 +265,8 @@ class LatentModel(keras.Model):
 
         Lower temperatures stay near the centre of the latent space: typical-looking but
         less varied images ("annealed" sampling)."""
+        if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 0:
+            raise ValueError(f"n is the number of images to sample, a whole number >= 0; got {n!r}.")
         rng = np.random.default_rng(seed)
         z = (temperature * rng.standard_normal((n, self.latent_dim))).astype("float32")
         return self.draw(z, seed=rng) if draw else self.decode(z)
@@ -331,6 +382,20 @@ class VAE(LatentModel):
                 "free_bits": self.free_bits, "binarize": self.binarize, "seed": self.seed}
 
 
+def _first_batch(data):
+    """The inputs of the first batch of a tf.data.Dataset or keras.utils.PyDataset, as an
+    array; None for other data (generators), which cannot be read without consuming it."""
+    if isinstance(data, keras.utils.PyDataset):
+        batch = data[0]
+    elif type(data).__module__.startswith("tensorflow") and hasattr(data, "take"):
+        batch = next(iter(data.take(1)), None)
+    else:
+        return None
+    if isinstance(batch, (tuple, list)):
+        batch = batch[0] if batch else None
+    return None if batch is None or isinstance(batch, dict) else ops.convert_to_numpy(batch)
+
+
 def make_vae(input_shape, latent_dim=2, arch="mlp", hidden=(256, 128), beta=1.0,
              likelihood="bernoulli", decoder_std=1.0, free_bits=0.0, binarize=False, seed=0,
              learning_rate=DEFAULT_LEARNING_RATE):
@@ -350,3 +415,8 @@ def make_autoencoder(input_shape, latent_dim=2, arch="mlp", hidden=(256, 128),
                      build_decoder(latent_dim, input_shape, arch, hidden), likelihood=likelihood)
     ae._compile_defaults(learning_rate)
     return ae
+
+
+# The conditional VAE subclasses VAE; importing it here registers it with Keras along with
+# the classes above, whichever module is imported first.
+from . import conditional  # noqa: E402,F401

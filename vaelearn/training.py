@@ -1,6 +1,8 @@
-"""Training helpers: a length in gradient updates, KL annealing and a clear stop on NaN losses."""
+"""Training helpers: a length in gradient updates, KL annealing, and a stop on NaN losses that
+keeps the model."""
 
 import math
+import time
 
 import keras
 import numpy as np
@@ -53,14 +55,91 @@ class KLAnnealing(keras.callbacks.Callback):
 
 
 class NaNGuard(keras.callbacks.Callback):
-    """Stop training with :class:`TrainingDivergedError` as soon as the loss is NaN or inf."""
+    """Stop training at the first NaN or infinite loss and put back the last finite weights.
+
+    Keras reports the loss after each compiled call of the training step, that is every
+    ``steps_per_execution`` batches; by the time a NaN shows, the weights are usually NaN
+    too. So the guard keeps a copy (NumPy arrays) of the weights and the optimizer state:
+    one at the start of ``fit``, then after checks whose loss and values are finite, as
+    often as ``max_overhead`` allows. When the loss becomes NaN or infinite it restores the
+    last copy and raises :class:`TrainingDivergedError`, whose message says which batch the
+    restored weights come from; the epochs completed before are in ``model.history.history``
+    and on the error's ``history``.
+
+    Parameters
+    ----------
+    max_overhead : float or None, default 0.02
+        Largest fraction of the training time spent copying (a copy takes milliseconds, a
+        few batches of a small model): a check comes too soon after the last copy is not
+        copied. None copies after every check.
+    """
+
+    def __init__(self, max_overhead=0.02):
+        super().__init__()
+        self.max_overhead = max_overhead
+
+    def on_train_begin(self, logs=None):
+        optimizer = self.model.optimizer
+        if optimizer is not None and not optimizer.built:
+            optimizer.build(self.model.trainable_variables)  # so that its state is copied too
+        self._epoch, self._last_batch = 0, -1
+        self._snapshot = None
+        self._take_snapshot("at the start of this fit() call")
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch, self._last_batch = epoch, -1
 
     def on_train_batch_end(self, batch, logs=None):
+        # With steps_per_execution > 1 Keras passes the last batch index the call could
+        # have reached, past the end of a short epoch.
+        steps = self.params.get("steps")
+        first, self._last_batch = self._last_batch + 1, min(batch, steps - 1) if steps else batch
         loss = (logs or {}).get("loss")
-        if loss is not None and not np.isfinite(loss):
-            lr = float(self.model.optimizer.learning_rate.numpy())
-            raise TrainingDivergedError(
-                f"The training loss became {loss} at batch {batch}. Try a smaller learning rate "
-                f"(it is {lr:g}), check that the inputs are finite and scaled to [0, 1], or use "
-                "a smaller beta. The weights are left as they were after the last batch."
-            )
+        if loss is None:
+            return
+        if not np.isfinite(loss):
+            self._restore_and_stop(loss, first)
+        elif self.max_overhead is None or (
+                time.perf_counter() - self._snapshot_end >= self._snapshot_seconds / self.max_overhead):
+            self._take_snapshot(f"after batch {self._last_batch + 1} of epoch {self._epoch + 1}")
+
+    def _take_snapshot(self, when):
+        start = time.perf_counter()
+        model = self.model  # on JAX, reading it brings the variables up to date
+        weights = model.get_weights()
+        variables = list(model.optimizer.variables) if model.optimizer is not None else []
+        state = [variable.numpy() for variable in variables]
+        if all(np.isfinite(a).all() for a in weights + state if a.dtype.kind in "fc"):
+            self._snapshot = (when, weights, variables, state)
+        self._snapshot_end = time.perf_counter()
+        self._snapshot_seconds = self._snapshot_end - start
+
+    def _restore_and_stop(self, loss, first):
+        if self._snapshot is None:  # the model came to fit() with NaN or infinite values
+            restored = ("No finite weights were seen in this fit() call, so they were left as "
+                        "they are: rebuild the model")
+        else:
+            when, weights, variables, state = self._snapshot
+            self.model.set_weights(weights)
+            for variable, value in zip(variables, state):
+                variable.assign(value)
+            restored = (f"The weights and optimizer state were put back as they were {when} "
+                        "(the last finite copy kept)")
+        last = self._last_batch
+        if first == last:
+            where = f"at batch {last + 1}"
+        else:
+            where = (f"in batches {first + 1}-{last + 1} (Keras reports the loss every "
+                     f"{self.model.steps_per_execution} batches, its steps_per_execution)")
+        history = getattr(self.model, "history", None)
+        done = len(history.epoch) if history is not None else 0
+        kept = (f"the history of the {done} completed epoch{'s' * (done != 1)} is in "
+                "model.history.history" if done else "no epoch was completed, so there is no history")
+        lr = float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate))
+        error = TrainingDivergedError(
+            f"The training loss became {loss} in epoch {self._epoch + 1}, {where}. Try a smaller "
+            f"learning rate (it is {lr:g}), check that the inputs are finite and scaled to "
+            f"[0, 1], or use a smaller beta. {restored}; {kept}."
+        )
+        error.history = history
+        raise error

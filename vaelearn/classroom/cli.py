@@ -5,12 +5,20 @@ Each subcommand imports what it needs when it runs, so ``vaelearn quiz`` and
 """
 
 import argparse
+import os
 import sys
-from contextlib import nullcontext
+import warnings
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 
-from ..errors import VaelearnError
+from ..errors import UnwritablePathError, VaelearnError
+from ..files import atomic_write, same_file, write_error_message
+from .interrupts import signals_raised
+
+
+class UsageError(VaelearnError):
+    """A command line that cannot work as given, or would destroy a file."""
 
 
 def doctor_command(args):
@@ -46,13 +54,18 @@ def prefetch_command(args):
 
 def run_command(args):
     """Execute notebooks headless; print a table and the failing cells."""
-    from .runner import find_notebooks, format_table, run_all
+    from .runner import check_notebooks, check_output, find_notebooks, format_table, run_all
 
     notebooks = find_notebooks(args.notebooks)
-    missing = [str(path) for path in notebooks if not path.is_file()]
-    if missing or not notebooks:
-        problem = f"not found: {', '.join(missing)}" if missing else "no notebooks in notebooks/"
+    # Every input and the output folder are checked before the first notebook runs.
+    problems = check_notebooks(notebooks) if notebooks else ["no notebooks in notebooks/"]
+    try:
+        check_output(args.out)
+    except UnwritablePathError as e:
+        problems.append(str(e))
+    for problem in problems:
         print(f"error: {problem}", file=sys.stderr)
+    if problems:
         return 1
     results = run_all(notebooks, args.out, cell_timeout=args.timeout)
     print(format_table(results))
@@ -95,39 +108,64 @@ def progress_command(args):
         return 0
     from .progress_export import FIELDS, own_rows, write_rows
 
-    try:
-        rows = own_rows()
-    except vaelearn.quiz.ProgressFileError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 1
-    with _open_output(args.output) as file:
+    _refuse_overwriting(args.output, [vaelearn.quiz.record_path()])
+    rows, skipped = own_rows()
+    with _csv_output(args.output) as file:
         write_rows(rows, file, FIELDS)
-    return 0
+    for problem in skipped:
+        print(f"skipped {vaelearn.quiz.record_path()}: {problem}", file=sys.stderr)
+    return int(bool(skipped))
 
 
 def collect_command(args):
-    """Merge many learners' progress files into one CSV."""
+    """Merge many learners' progress files into one CSV; exit code 1 if any was skipped."""
     from .progress_export import COLLECT_FIELDS, collect, write_rows
 
-    def skip(path, error):
-        print(f"skipped {path}: {error}", file=sys.stderr)
-
-    rows, merged = collect(args.files, on_error=skip)
-    if not merged:
+    if args.output and args.collect_output and not same_file(args.output, args.collect_output):
+        raise UsageError(f"--output is given twice ({args.output} and {args.collect_output}); "
+                         "give it once.")
+    output = args.collect_output or args.output
+    _refuse_overwriting(output, args.files)
+    result = collect(args.files)
+    for path, problem in result.skipped_files + result.skipped_attempts:
+        print(f"skipped {path}: {problem}", file=sys.stderr)
+    for path, learner in result.renamed:
+        print(f"note: {path} is learner {learner!r} (another file gives the same name)",
+              file=sys.stderr)
+    if not result.merged:
         print("error: no progress file could be read", file=sys.stderr)
         return 1
-    with _open_output(args.output) as file:
-        write_rows(rows, file, COLLECT_FIELDS)
-    print(f"merged {len(rows)} attempts from {len(merged)} of {len(args.files)} files",
-          file=sys.stderr)
-    return 0
+    with _csv_output(output) as file:
+        write_rows(result.rows, file, COLLECT_FIELDS)
+    summary = (f"merged {len(result.rows)} attempts from {len(result.merged)} of "
+               f"{len(args.files)} files")
+    skipped = len(result.skipped_files), len(result.skipped_attempts)
+    if any(skipped):
+        summary += (f"; skipped {skipped[0]} file{'s' * (skipped[0] != 1)} and {skipped[1]} "
+                    f"attempt{'s' * (skipped[1] != 1)}, listed above")
+    print(summary, file=sys.stderr)
+    return int(any(skipped))
 
 
-def _open_output(path):
-    """``path`` opened for CSV writing, or stdout (left open) when path is None."""
+def _refuse_overwriting(output, inputs):
+    """Stop before the CSV replaces one of the files it is made from."""
+    for path in inputs if output is not None else ():
+        if same_file(output, path):
+            raise UsageError(f"--output {output} is the progress file {path}, which the CSV "
+                             "would replace. Write the CSV to another file, e.g. class.csv.")
+
+
+@contextmanager
+def _csv_output(path):
+    """The open text file to write CSV to: ``path``, replaced atomically, or stdout."""
     if path is None:
-        return nullcontext(sys.stdout)
-    return open(path, "w", newline="", encoding="utf-8")
+        yield sys.stdout
+        return
+    try:
+        with atomic_write(path, newline="", encoding="utf-8") as file:
+            yield file
+    except OSError as e:
+        raise UnwritablePathError(write_error_message(e, path, "choose another --output FILE")) from None
 
 
 def build_parser():
@@ -195,11 +233,12 @@ def build_parser():
     sub = progress_commands.add_parser(
         "collect", help="merge learners' progress files into one CSV",
         description="Merge progress files into one CSV, one row per attempt, with a learner "
-                    "column (the file's stem, or its folder's name for progress.json). "
-                    "Unreadable files are reported and skipped.")
+                    "column (the file's stem, or its folder's name for progress.json, with "
+                    "parent folders added where two files give the same name). Unreadable "
+                    "files and incomplete records are reported and skipped, with exit code 1.")
     sub.add_argument("files", nargs="+", type=Path, metavar="FILE", help="progress files")
-    sub.add_argument("--output", type=Path, metavar="FILE",
-                     help="CSV file to write (default: stdout)")
+    sub.add_argument("--output", dest="collect_output", type=Path, metavar="FILE",
+                     help="CSV file to write, not one of the inputs (default: stdout)")
     sub.set_defaults(handler=collect_command)
     return parser
 
@@ -212,10 +251,39 @@ def main(argv=None):
         parser.print_help()
         return 2
     try:
-        return args.handler(args)
+        with signals_raised(), _warnings_as_lines():
+            code = args.handler(args)
+            sys.stdout.flush()  # a closed pipe shows here rather than at exit
+        return code
     except VaelearnError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as e:
         print("\nInterrupted.", file=sys.stderr)
-        return 130
+        return getattr(e, "exit_code", 130)
+    except BrokenPipeError:
+        _discard_stdout()
+        print("error: cannot write to standard output: the reader closed the pipe, so the "
+              "output is incomplete. Write it to a file instead (--output FILE).", file=sys.stderr)
+        return 1
+    except OSError as e:  # one the command did not expect: still one line, not a traceback
+        print(f"error: {e.filename or 'a file'}: {e.strerror or e}. Check that path and its "
+              "folder, then try again.", file=sys.stderr)
+        return 1
+
+
+@contextmanager
+def _warnings_as_lines():
+    """Show each warning as one ``warning: ...`` line, without Python's source lines."""
+    with warnings.catch_warnings():
+        warnings.showwarning = lambda message, *args, **kwargs: print(f"warning: {message}",
+                                                                      file=sys.stderr)
+        yield
+
+
+def _discard_stdout():
+    """Send what is left in stdout's buffer to devnull, so that exiting raises nothing."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no file descriptor (e.g. captured)
+        pass

@@ -14,6 +14,7 @@ from importlib import metadata
 from pathlib import Path
 
 from ..errors import CorruptCacheError, DatasetUnavailableError
+from ..files import file_in_the_way
 from ..sources import REMOTE_DATASETS, data_dir, file_digest, verify_cached
 
 OK, NOTE, FAIL = "ok", "note", "fail"
@@ -127,7 +128,13 @@ def check_datasets():
         checks.append(Check("dataset digits", FAIL, "scikit-learn, which bundles it, is not installed"))
     else:
         checks.append(Check("dataset digits", OK, "bundled with scikit-learn (works offline)"))
+    blocker = file_in_the_way(data_dir())
     for name in REMOTE_DATASETS:
+        if blocker is not None:
+            checks.append(Check(f"dataset {name}", FAIL,
+                                f"cannot be cached: {blocker} is a file, where the data folder "
+                                f"{data_dir()} should be; move it away or set VAELEARN_DATA_DIR"))
+            continue
         try:
             verify_cached(name)
         except CorruptCacheError as e:

@@ -1,14 +1,14 @@
 """Put downloadable datasets into the cache: from the internet or from a folder.
 
-Every file is written to a temporary name in the cache folder, its checksum verified, and
-only then renamed into place, so an interrupted copy or download never leaves a half file
-that a later run would trust.
+Every file is written to a temporary name in the cache folder (``.<name>.<hex>.part``), its
+checksum verified, and only then renamed into place (:mod:`vaelearn.files`), so an
+interrupted copy or download never leaves a half file that a later run would trust. The
+temporary file is deleted on any error or interrupt (``vaelearn prefetch`` turns SIGTERM
+and SIGHUP into one), and by the next download of the same file if its process was killed.
 """
 
 import http.client
-import os
 import shutil
-import tempfile
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
@@ -17,30 +17,18 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from ..errors import CorruptCacheError, DatasetUnavailableError
+from ..files import replacing, write_error_message
 from ..sources import data_dir, remote_files, verify, verify_cached
-
-
-@contextmanager
-def _atomic_target(final):
-    """Yield an open temporary file beside ``final``; rename it there only on success."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=final.parent, prefix=f".{final.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            yield f, Path(tmp)
-        os.replace(tmp, final)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
 
 
 def _install(remote, fill, desc):
     """Fill a temporary file with ``fill(f)``, verify it, and move it into the cache."""
     final = data_dir() / remote.relpath
     try:
-        with _atomic_target(final) as (f, tmp):
-            fill(f)
-            f.flush()
+        final.parent.mkdir(parents=True, exist_ok=True)
+        with replacing(final, suffix=".part") as tmp:
+            with open(tmp, "wb") as f:
+                fill(f)
             try:
                 verify(tmp, remote)
             except CorruptCacheError:
@@ -49,11 +37,9 @@ def _install(remote, fill, desc):
                     f"installed in {final.parent}. Try again, or copy a good file with "
                     "`vaelearn prefetch --from DIR`."
                 ) from None
-    except PermissionError as e:
-        raise DatasetUnavailableError(
-            f"Cannot write {desc} to {final.parent} ({e.strerror}). Set VAELEARN_DATA_DIR to a "
-            "writable folder."
-        ) from e
+    except OSError as e:
+        raise DatasetUnavailableError(write_error_message(
+            e, final, "set VAELEARN_DATA_DIR to a folder that can hold the datasets")) from e
     return final
 
 
@@ -67,25 +53,36 @@ def download(name, progress=True, timeout=30):
     for remote in remote_files(name):
 
         def fill(f, remote=remote):
-            try:
-                with urllib.request.urlopen(remote.url, timeout=timeout) as response:
-                    total = int(response.headers.get("Content-Length") or 0) or None
-                    with tqdm(total=total, unit="B", unit_scale=True, desc=remote.relpath,
-                              disable=not progress) as bar:
-                        for chunk in iter(lambda: response.read(1 << 16), b""):
-                            f.write(chunk)
-                            bar.update(len(chunk))
-            # A connection dropped mid-stream raises IncompleteRead, an HTTPException.
-            except (urllib.error.URLError, http.client.HTTPException, OSError) as e:
-                reason = getattr(e, "reason", e)
-                raise DatasetUnavailableError(
-                    f"Could not download {remote.url} ({reason}). Check the network connection, "
-                    "or copy the files from a machine that has them with "
-                    "`vaelearn prefetch --from DIR`. The bundled 'digits' dataset works offline."
-                ) from e
+            with _network_errors(remote.url):
+                response = urllib.request.urlopen(remote.url, timeout=timeout)
+            total = int(response.headers.get("Content-Length") or 0) or None
+            with response, tqdm(total=total, unit="B", unit_scale=True, desc=remote.relpath,
+                                disable=not progress) as bar:
+                while True:
+                    with _network_errors(remote.url):
+                        chunk = response.read(1 << 16)
+                    if not chunk:
+                        break
+                    f.write(chunk)  # a full disk raises here, apart from network errors
+                    bar.update(len(chunk))
 
         paths.append(_install(remote, fill, remote.relpath))
     return paths
+
+
+@contextmanager
+def _network_errors(url):
+    """Turn the errors of a failed connection or transfer into DatasetUnavailableError."""
+    try:
+        yield
+    # A connection dropped mid-stream raises IncompleteRead, an HTTPException.
+    except (urllib.error.URLError, http.client.HTTPException, OSError) as e:
+        reason = getattr(e, "reason", e)
+        raise DatasetUnavailableError(
+            f"Could not download {url} ({reason}). Check the network connection, "
+            "or copy the files from a machine that has them with "
+            "`vaelearn prefetch --from DIR`. The bundled 'digits' dataset works offline."
+        ) from e
 
 
 def import_from(name, folder):

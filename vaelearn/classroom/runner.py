@@ -5,14 +5,26 @@ notebook's folder. The executed copy (with its widget state) and an HTML page ar
 written to the output folder whether the run passed or not, so a failure can be read
 in context. In the HTML page widgets are replaced by their static ``text/html``
 (quizzes show their questions with the answers folded in ``<details>``).
+
+Ctrl-C, SIGTERM or SIGHUP stop the whole batch, whatever the kernel was doing.
 """
 
+import asyncio
 import copy
+import errno
 import os
 import re
+import signal
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from nbclient import NotebookClient
+
+from ..errors import UnwritablePathError
+from ..files import atomic_write, write_error_message
+from .interrupts import SIGNALS, Interrupted, signals_raised
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
@@ -39,6 +51,42 @@ def find_notebooks(paths, default_folder="notebooks"):
     return sorted(Path(default_folder).glob("*.ipynb"))
 
 
+def check_notebooks(paths):
+    """One line per path of ``paths`` that is not a readable notebook (none when all are)."""
+    import nbformat
+
+    problems = []
+    for path in map(Path, paths):
+        if not path.exists():
+            problems.append(f"{path}: not found. Check the name, or run `vaelearn run` alone "
+                            "for every notebook in notebooks/.")
+        elif path.is_dir():
+            problems.append(f"{path} is a folder: name the .ipynb files in it instead.")
+        else:
+            try:
+                nbformat.validate(nbformat.read(path, as_version=4))
+            except Exception as e:  # nbformat raises JSON, schema, key and encoding errors
+                reason = str(e).strip().splitlines()[0][:200] if str(e).strip() else type(e).__name__
+                problems.append(f"cannot read the notebook {path}: it is not a Jupyter notebook "
+                                f"({reason}). Open it in JupyterLab to repair it, or leave it out.")
+    return problems
+
+
+def check_output(out_dir):
+    """Raise UnwritablePathError unless files can be written in ``out_dir``, creating nothing:
+    a folder that does not exist yet is checked through its nearest existing parent."""
+    out_dir = Path(out_dir)
+    folder = next(p for p in (out_dir, *out_dir.parents, Path(".")) if p.exists())
+    try:
+        if not folder.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as e:
+        raise UnwritablePathError(
+            write_error_message(e, out_dir, "choose another folder with --out DIR")) from None
+
+
 def run_notebook(path, out_dir, cell_timeout=600):
     """Execute ``path`` and write ``<stem>.ipynb`` and ``<stem>.html`` to ``out_dir``."""
     import nbformat
@@ -51,31 +99,91 @@ def run_notebook(path, out_dir, cell_timeout=600):
         return RunResult(path, 0.0, f"cannot read the notebook: {e}")
     error = execute(nb, path.parent, cell_timeout)
     result = RunResult(path, time.perf_counter() - start, error)
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, out_dir / f"{path.stem}.ipynb")
-    (out_dir / f"{path.stem}.html").write_text(export_html(nb), encoding="utf-8")
+    for target, content in ((Path(out_dir) / f"{path.stem}.ipynb", nbformat.writes(nb) + "\n"),
+                            (Path(out_dir) / f"{path.stem}.html", export_html(nb))):
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with atomic_write(target, encoding="utf-8") as file:
+                file.write(content)
+        except OSError as e:
+            raise UnwritablePathError(
+                write_error_message(e, target, "choose another folder with --out DIR")) from None
     return result
 
 
 def execute(nb, folder, cell_timeout):
-    """Run ``nb`` in place from ``folder``; return None, or the failing cell and its error."""
-    from nbclient import NotebookClient
+    """Run ``nb`` in place from ``folder``; return None, or the failing cell and its error.
 
+    Raises :class:`Interrupted` on Ctrl-C, SIGTERM or SIGHUP, once the kernel is stopped.
+    """
     current = {}
-    client = NotebookClient(
+
+    def on_cell_start(cell, cell_index):
+        client.stop_if_signalled()
+        client.cell_started = True  # the kernel is ready: a signal may now interrupt it
+        current.update(cell=cell)
+
+    client = _Client(
         nb,
         timeout=cell_timeout,
         kernel_name="python3",
         resources={"metadata": {"path": str(Path(folder).resolve())}},
-        on_cell_start=lambda cell, cell_index: current.update(cell=cell),
+        on_cell_start=on_cell_start,
     )
-    try:
-        # TensorFlow's C++ start-up log would bury the progress bar; a user's setting wins.
-        client.execute(env={"TF_CPP_MIN_LOG_LEVEL": "2", **os.environ})
-    except Exception as e:  # a cell error, a timeout or a dead kernel: all end this run
-        return describe_failure(current.get("cell"), e, cell_timeout)
+    with signals_raised() as received:
+        try:
+            # TensorFlow's C++ start-up log would bury the progress bar; a user's setting wins.
+            client.execute(env={"TF_CPP_MIN_LOG_LEVEL": "2", **os.environ})
+        except Exception as e:  # a cell error, a timeout or a dead kernel: all end this run
+            client.stop_if_signalled(e)
+            if received:
+                raise Interrupted(received[0]) from e
+            return describe_failure(current.get("cell"), e, cell_timeout)
+        finally:
+            client.forget_signals()
+    client.stop_if_signalled()
     return None
+
+
+class _Client(NotebookClient):
+    """A NotebookClient on which Ctrl-C, SIGTERM and SIGHUP stop the run, not just a cell.
+
+    nbclient's own handlers for SIGINT and SIGTERM shut the kernel down, which fails the
+    run like any broken notebook. These handlers record the signal, interrupt the kernel
+    (a second signal shuts it down) and stop the run before its next cell.
+    """
+
+    signals = ()
+    loop = None
+    cell_started = False
+
+    async def async_start_new_kernel(self, **kwargs):
+        self.signals, self.loop = [], asyncio.get_event_loop()
+        for signum in SIGNALS:
+            try:
+                self.loop.add_signal_handler(signum, self._on_signal, signum)
+            except (NotImplementedError, RuntimeError):  # Windows, or not the main thread
+                break
+        await super().async_start_new_kernel(**kwargs)
+
+    def _on_signal(self, signum):
+        self.signals.append(signum)
+        # A kernel still starting up would print its own traceback: let it start, and
+        # stop before the first cell.
+        if self.km is not None and self.km.has_kernel and self.cell_started:
+            first = len(self.signals) == 1
+            asyncio.ensure_future(self.km.interrupt_kernel() if first else
+                                  self.km.shutdown_kernel(now=True))
+
+    def stop_if_signalled(self, error=None):
+        if self.signals:
+            raise Interrupted(self.signals[0]) from error
+
+    def forget_signals(self):
+        """Remove the handlers that nbclient does not remove itself (SIGHUP's)."""
+        for signum in set(SIGNALS) - {signal.SIGINT, signal.SIGTERM}:
+            if self.loop is not None:
+                self.loop.remove_signal_handler(signum)
 
 
 def describe_failure(cell, error, cell_timeout):

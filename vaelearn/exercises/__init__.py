@@ -93,6 +93,24 @@ def _describe(args):
     return ", ".join(f"array{np.shape(a)}" if np.ndim(a) else repr(a) for a in args)
 
 
+def _as_numbers(value):
+    """``value`` as a float64 array, or None if it is not numbers (None, text, objects)."""
+    if value is None or isinstance(value, (str, bytes)):
+        return None
+    try:
+        return np.asarray(value, dtype="float64")
+    except (TypeError, ValueError):
+        return None
+
+
+def _not_numbers(value):
+    if value is None:
+        return "Your function returned None: end it with `return` and its result."
+    if isinstance(value, (str, bytes)):
+        return f"Your function returned text ({value[:40]!r}), not numbers."
+    return f"Your function returned a {type(value).__name__}, not an array of numbers."
+
+
 def check(name, function):
     """Run ``function`` on exercise ``name``'s test inputs and compare with the reference."""
     ex = get(name)
@@ -107,9 +125,12 @@ def check(name, function):
         except Exception as e:  # the learner's code may fail in any way; report it
             return CheckResult(name, "error", f"Your function raised {type(e).__name__}: {e}",
                                [f"on inputs ({_describe(args)})"])
-        if np.shape(got) != np.shape(expected):
+        numbers = _as_numbers(got)
+        if numbers is None:
+            return CheckResult(name, "failed", _not_numbers(got), [f"on inputs ({_describe(args)})"])
+        if numbers.shape != np.shape(expected):
             return CheckResult(name, "failed",
-                               f"Wrong shape: expected {np.shape(expected)}, got {np.shape(got)}.",
+                               f"Wrong shape: expected {np.shape(expected)}, got {numbers.shape}.",
                                [f"on inputs ({_describe(args)})"])
         if ex.dtype is not None and np.asarray(got).dtype != np.dtype(ex.dtype):
             return CheckResult(name, "failed",
@@ -121,8 +142,8 @@ def check(name, function):
                 details = [f"on inputs ({_describe(args)})"] + ([f"hint: {ex.hint}"] if ex.hint else [])
                 return CheckResult(name, "failed", problem, details)
             continue
-        if not np.allclose(got, expected, rtol=ex.rtol, atol=ex.atol):
-            worst = float(np.max(np.abs(np.asarray(got, "float64") - expected)))
+        if not np.allclose(numbers, expected, rtol=ex.rtol, atol=ex.atol):
+            worst = float(np.max(np.abs(numbers - expected)))
             details = [f"on inputs ({_describe(args)})", f"largest difference {worst:.3g}"]
             if ex.hint:
                 details.append(f"hint: {ex.hint}")

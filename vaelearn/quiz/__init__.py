@@ -20,14 +20,25 @@ Attempts are recorded in ``$VAELEARN_HOME/progress.json`` (default
 from .grading import CheckResult
 from .loading import QuizFormatError, available, load, quiz_dir
 from .model import Question, Quiz, Score
-from .records import Attempt, ProgressFileError, ProgressWarning, home_dir, read_attempts, record_path
+from .records import (
+    Attempt,
+    AttemptList,
+    ProgressFileError,
+    ProgressVersionError,
+    ProgressWarning,
+    home_dir,
+    read_attempts,
+    record_path,
+)
 from .summary import ProgressReport, QuizSummary, progress, summarize
 
 __all__ = [
     "Attempt",
+    "AttemptList",
     "CheckResult",
     "ProgressFileError",
     "ProgressReport",
+    "ProgressVersionError",
     "ProgressWarning",
     "Question",
     "Quiz",

@@ -4,6 +4,11 @@ A quiz is one YAML file in the quiz directory (``quizzes/`` at the repository
 root, or ``$VAELEARN_QUIZ_DIR``). Its format is the JSON Schema shipped as
 ``vaelearn/quiz/schema.json``; what the schema cannot express (answers within
 the choices, unique ids) is checked here.
+
+Quiz files are UTF-8 (or UTF-16 with a byte-order mark). Parsing is bounded: a file
+over ``MAX_QUIZ_BYTES``, or whose YAML aliases would expand to more than
+``MAX_YAML_NODES`` values (a "billion laughs" file), is refused with QuizFormatError
+before anything is built from it.
 """
 
 import json
@@ -19,6 +24,8 @@ from .model import Question, Quiz, letter
 __all__ = ["QuizFormatError", "available", "load", "quiz_dir"]
 
 _SCHEMA_PATH = Path(__file__).with_name("schema.json")
+MAX_QUIZ_BYTES = 1 << 20  # the course's quizzes are under 10 KB
+MAX_YAML_NODES = 100_000
 
 
 class QuizFormatError(VaelearnError, ValueError):
@@ -81,17 +88,22 @@ def load(name_or_path):
         The file is not a valid quiz.
     """
     path = _resolve(name_or_path)
+    if path.is_dir():
+        raise QuizFormatError(path, None, "is a folder, not a quiz file: give the path of a .yaml file")
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, "rb") as file:
+            raw = file.read(MAX_QUIZ_BYTES + 1)
     except FileNotFoundError:
         raise FileNotFoundError(
             f"no quiz {str(name_or_path)!r} (looked for {path}); "
             f"available: {', '.join(available()) or 'none'}"
         ) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise QuizFormatError(path, None, f"invalid YAML: {exc}") from exc
+    except OSError as exc:
+        raise QuizFormatError(path, None, f"cannot be read ({exc.strerror or exc})") from exc
+    if len(raw) > MAX_QUIZ_BYTES:
+        raise QuizFormatError(path, None, f"is larger than {MAX_QUIZ_BYTES // 1024} KiB, far more "
+                                          "than a quiz needs: is it the right file?")
+    data = _parse_yaml(path, raw)
     _validate(path, data)
     questions = tuple(_question(entry) for entry in data["questions"])
     return Quiz(
@@ -101,6 +113,69 @@ def load(name_or_path):
         questions=questions,
         path=path,
     )
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader; :func:`_parse_yaml` bounds what its aliases expand to."""
+
+
+def _parse_yaml(path, raw):
+    """The YAML document in ``raw`` (bytes), once its expanded size is known to be small."""
+    loader = None
+    try:
+        loader = _BoundedLoader(raw)  # reads the first bytes: may raise ReaderError
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_expanded_size(path, node)
+        return loader.construct_document(node)
+    except yaml.reader.ReaderError as exc:
+        if exc.encoding == "unicode":  # a control character, not an encoding problem
+            raise QuizFormatError(path, None, f"invalid YAML: {_one_line(exc)}") from exc
+        raise QuizFormatError(path, None, f"is not UTF-8 text (byte {exc.position}: {exc.reason}); "
+                                          "save it as UTF-8") from exc
+    except yaml.YAMLError as exc:
+        raise QuizFormatError(path, None, f"invalid YAML: {_one_line(exc)}") from exc
+    except RecursionError:
+        raise QuizFormatError(path, None, "invalid YAML: nested too deeply") from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
+def _one_line(error):
+    return " ".join(str(error).split())
+
+
+def _check_expanded_size(path, root):
+    """Raise QuizFormatError if the document, aliases expanded, has over MAX_YAML_NODES values.
+
+    Aliases make a node shared, so its size is counted once per use but computed once.
+    """
+    sizes, ancestors, stack = {}, set(), [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if children_done:
+            ancestors.discard(key)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in _children(node))
+            if sizes[key] > MAX_YAML_NODES:
+                raise QuizFormatError(path, None, f"its YAML aliases expand to more than "
+                                                  f"{MAX_YAML_NODES:,} values; write the quiz out plainly")
+        elif key not in sizes:
+            if key in ancestors:
+                raise QuizFormatError(path, None, "a YAML alias refers to a value that contains it")
+            ancestors.add(key)
+            stack.append((node, True))
+            stack.extend((child, False) for child in _children(node))
+
+
+def _children(node):
+    if isinstance(node, yaml.SequenceNode):
+        return node.value
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
 
 
 def _resolve(name_or_path):

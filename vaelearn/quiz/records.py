@@ -6,15 +6,25 @@ The file is ``$VAELEARN_HOME/progress.json`` (default ``~/.vaelearn``)::
      "attempts": [{"quiz": "eli5", "question": "goal", "response": "B",
                    "correct": true, "time": "2025-01-31T12:00:00.123456+00:00"}]}
 
-Each write happens under a lock file (``progress.json.lock``) and replaces the
-file atomically, so concurrent notebooks never lose an attempt. A progress
-file that cannot be read is moved aside with a warning; a home that cannot be
-written keeps the attempts in memory for the session, with one warning.
+Each write happens under a lock file (``progress.json.lock``) and replaces the file
+atomically (:mod:`vaelearn.files`), so concurrent notebooks never lose an attempt and a
+writer killed mid-write leaves the previous file. Reading writes nothing. Nothing that
+can be read is thrown away:
+
+- a record that is not a complete attempt is skipped by readers (and reported), and kept
+  in the file when the next attempt is recorded;
+- a file from a newer vaelearn is left untouched: new attempts are kept in memory for the
+  session, with a warning to upgrade;
+- only a file that is not a progress file at all (not JSON, no ``"format"``, an unknown
+  old version) is moved aside, to ``progress.json.corrupt-<time>``, when the next attempt
+  is recorded;
+- a home that cannot be written keeps the attempts in memory for the session, with one
+  warning.
 """
 
+import errno
 import json
 import os
-import tempfile
 import warnings
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
@@ -23,16 +33,20 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from ..errors import VaelearnError
+from ..files import atomic_write
 
 __all__ = [
     "Attempt",
+    "AttemptList",
     "ProgressFileError",
+    "ProgressVersionError",
     "ProgressWarning",
     "attempts",
     "home_dir",
     "read_attempts",
     "record",
     "record_path",
+    "saved_attempts",
 ]
 
 FORMAT = "vaelearn-progress"
@@ -43,6 +57,10 @@ _FIELDS = {"quiz": str, "question": str, "correct": bool, "time": str}
 
 class ProgressFileError(VaelearnError, ValueError):
     """A file is not a readable vaelearn progress file."""
+
+
+class ProgressVersionError(ProgressFileError):
+    """A progress file written by a newer vaelearn, in a format this one does not know."""
 
 
 class ProgressWarning(UserWarning):
@@ -81,6 +99,18 @@ def record_path():
     return home_dir() / "progress.json"
 
 
+class AttemptList(list):
+    """The attempts read from a progress file, in the order they were recorded.
+
+    ``skipped`` says which records of the file are not complete attempts and were left
+    out (``"attempt 3 has no valid 'time'"``); they stay in the file.
+    """
+
+    def __init__(self, attempts=(), skipped=()):
+        super().__init__(attempts)
+        self.skipped = list(skipped)
+
+
 def read_attempts(path):
     """Read the attempts stored in a progress file.
 
@@ -90,35 +120,66 @@ def read_attempts(path):
 
     Returns
     -------
-    list of Attempt
-        In the order they were recorded.
+    AttemptList
+        The complete attempts, in the order they were recorded; its ``skipped`` lists
+        the records that are not.
 
     Raises
     ------
     FileNotFoundError
         The file does not exist.
+    ProgressVersionError
+        The file was written by a newer vaelearn.
     ProgressFileError
-        The file is not valid JSON or not a vaelearn progress file.
+        The file is a folder, is not valid JSON or is not a vaelearn progress file.
     """
-    path = Path(path)
+    data = _read_document(Path(path))
+    attempts, skipped = [], []
+    for number, entry in enumerate(data["attempts"], 1):
+        problem = _problem(entry)
+        if problem:
+            skipped.append(f"attempt {number} {problem}")
+        else:
+            attempts.append(Attempt(**{name: entry[name] for name in _ATTEMPT_FIELDS}))
+    return AttemptList(attempts, skipped)
+
+
+def _read_document(path):
+    """The file's JSON object, once its format and version are known to be readable."""
+    if path.is_dir():
+        raise ProgressFileError(
+            f"{path} is a folder, not a progress file. Move it away, or set VAELEARN_HOME to "
+            "another folder."
+        )
     try:
         data = json.loads(path.read_bytes())
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ProgressFileError(f"{path} is not valid JSON: {exc}") from exc
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ProgressFileError(f"{path} is not a vaelearn progress file (no \"format\": \"{FORMAT}\")")
-    if data.get("version") != VERSION or not isinstance(data.get("attempts"), list):
-        raise ProgressFileError(f"{path}: unsupported progress file version {data.get('version')!r}")
-    return [_attempt(path, number, entry) for number, entry in enumerate(data["attempts"], 1)]
+    version = data.get("version")
+    if type(version) is int and version > VERSION:
+        raise ProgressVersionError(
+            f"{path} was written by a newer vaelearn (progress format version {version}; this "
+            f"one reads version {VERSION}) and was left untouched. Upgrade vaelearn "
+            "(pip install -U vaelearn) to read it and record new attempts in it."
+        )
+    if version != VERSION or not isinstance(data.get("attempts"), list):
+        raise ProgressFileError(f"{path}: unsupported progress file version {version!r}")
+    return data
 
 
-def _attempt(path, number, entry):
+_ATTEMPT_FIELDS = ("quiz", "question", "response", "correct", "time")
+
+
+def _problem(entry):
+    """What keeps a stored record from being an attempt, or None."""
     if not isinstance(entry, dict) or "response" not in entry:
-        raise ProgressFileError(f"{path}: attempt {number} is not a complete record")
+        return "is not a complete record"
     for name, kind in _FIELDS.items():
         if not isinstance(entry.get(name), kind):
-            raise ProgressFileError(f"{path}: attempt {number} has no valid {name!r}")
-    return Attempt(**{name: entry[name] for name in ("quiz", "question", "response", "correct", "time")})
+            return f"has no valid {name!r}"
+    return None
 
 
 def record(attempt):
@@ -129,6 +190,12 @@ def record(attempt):
 def attempts():
     """Return the learner's attempts: those in the file, then this session's unsaved ones."""
     return _store().attempts()
+
+
+def saved_attempts():
+    """The attempts in the learner's progress file, as an :class:`AttemptList` (empty when
+    there is none). Raises ProgressFileError, saying what to do, if it cannot be read."""
+    return _store().saved()
 
 
 class _Store:
@@ -144,59 +211,73 @@ class _Store:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 with self.lock:
-                    self._write(self._read() + [attempt])
+                    data = self._document_to_extend()
+                    data["attempts"].append(asdict(attempt))
+                    with atomic_write(self.path, encoding="utf-8") as file:
+                        json.dump(data, file, indent=1)
                 return
+            except ProgressVersionError as exc:
+                problem = f"{exc} Until then, quiz attempts are kept in memory for this session only."
             except (OSError, Timeout) as exc:
-                warnings.warn(
+                problem = (
                     f"vaelearn cannot save quiz progress to {self.path} ({exc}); "
                     "attempts are kept in memory for this session only. "
-                    "Set VAELEARN_HOME to a writable directory to keep them.",
-                    ProgressWarning,
+                    "Set VAELEARN_HOME to a writable directory to keep them."
                 )
-        # Once saving has failed, stay in memory so that the learner is warned once.
+            # Once saving has failed, stay in memory so that the learner is warned once.
+            warnings.warn(problem, ProgressWarning)
         self.unsaved.append(attempt)
 
-    def attempts(self):
-        try:
-            with self.lock:
-                return self._read() + self.unsaved
-        except OSError:
-            # The lock file cannot be created in an unwritable home; reading
-            # without it is still safe because writers replace the file atomically.
-            return self._read() + self.unsaved
-
-    def _read(self):
+    def saved(self):
+        """The file's attempts (an AttemptList); reading writes nothing."""
         try:
             return read_attempts(self.path)
         except (FileNotFoundError, NotADirectoryError):
-            return []
+            return AttemptList()
+        except ProgressFileError as exc:
+            if isinstance(exc, ProgressVersionError) or self.path.is_dir():
+                raise  # their messages say what to do
+            raise ProgressFileError(
+                f"{exc}. It was left as it is: repair it or move it away (the next recorded "
+                "attempt moves an unreadable progress file aside and starts a new one)."
+            ) from exc
+
+    def attempts(self):
+        """The file's attempts, then this session's unsaved ones; reading writes nothing."""
+        saved = self.saved()
+        if saved.skipped:
+            warnings.warn(
+                f"vaelearn skipped records of {self.path} that are not complete attempts "
+                f"({'; '.join(saved.skipped)}); they are kept in the file.",
+                ProgressWarning,
+            )
+        return [*saved, *self.unsaved]
+
+    def _document_to_extend(self):
+        """The current file's content to append to: a new one if there is no readable file."""
+        fresh = {"format": FORMAT, "version": VERSION, "attempts": []}
+        if self.path.is_dir():
+            raise IsADirectoryError(errno.EISDIR, "it is a folder, not a progress file", str(self.path))
+        try:
+            return _read_document(self.path)
+        except (FileNotFoundError, NotADirectoryError):
+            return fresh
+        except ProgressVersionError:
+            raise
         except ProgressFileError as exc:
             self._move_aside(exc)
-            return []
+            return fresh
 
     def _move_aside(self, reason):
+        """Keep an unreadable file as ``progress.json.corrupt-<time>``; OSError if it cannot be."""
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
         target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
-        try:
-            os.replace(self.path, target)
-        except OSError as exc:
-            outcome = f"it could not be moved aside ({exc}) and is ignored"
-        else:
-            outcome = f"it was moved to {target} and a fresh progress file was started"
-        warnings.warn(f"vaelearn could not read the progress file: {reason}; {outcome}.", ProgressWarning)
-
-    def _write(self, attempts):
-        data = {"format": FORMAT, "version": VERSION, "attempts": [asdict(a) for a in attempts]}
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as file:
-                json.dump(data, file, indent=1)
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        os.replace(self.path, target)
+        warnings.warn(
+            f"vaelearn could not read the progress file: {reason}; it was moved to {target} "
+            "and a fresh progress file was started.",
+            ProgressWarning,
+        )
 
 
 _stores = {}

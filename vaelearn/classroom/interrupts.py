@@ -1,0 +1,55 @@
+"""Stop cleanly on Ctrl-C, SIGTERM and SIGHUP.
+
+By default SIGTERM and SIGHUP end Python at once, without running ``finally`` blocks, so
+a download or a write in progress leaves its temporary file behind. Within
+:func:`signals_raised` each of the three signals raises :class:`Interrupted` instead (a
+KeyboardInterrupt), so cleanup code runs and the command can exit with the code a shell
+expects (128 + the signal number).
+"""
+
+import signal
+from contextlib import contextmanager
+
+__all__ = ["Interrupted", "signals_raised"]
+
+SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+class Interrupted(KeyboardInterrupt):
+    """A signal asked the command to stop."""
+
+    def __init__(self, signum=signal.SIGINT):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+    @property
+    def exit_code(self):
+        """The conventional exit status after this signal: 130 for Ctrl-C, 143 for SIGTERM."""
+        return 128 + self.signum
+
+
+@contextmanager
+def signals_raised():
+    """Within the block, SIGINT, SIGTERM and SIGHUP raise :class:`Interrupted`.
+
+    Yields the list of signals received, which a caller can check when a library has
+    caught the exception and turned it into another one. Outside the main thread, where
+    Python cannot set handlers, signals keep their handlers and the list stays empty.
+    """
+    received = []
+
+    def handler(signum, frame):
+        received.append(signum)
+        raise Interrupted(signum)
+
+    previous = {}
+    try:
+        for signum in SIGNALS:
+            previous[signum] = signal.signal(signum, handler)
+    except ValueError:  # not the main thread
+        pass
+    try:
+        yield received
+    finally:
+        for signum, old in previous.items():
+            signal.signal(signum, signal.SIG_DFL if old is None else old)
