@@ -1,7 +1,7 @@
 """vaelearn: the helper package of a hands-on course on Variational Autoencoders.
 
 Submodules are imported on first use, so ``import vaelearn.quiz`` answers instantly and
-only the modelling modules pay for importing TensorFlow.
+only the modelling modules pay for importing Keras and its backend.
 """
 
 import importlib
@@ -9,36 +9,37 @@ import importlib
 __version__ = "0.1.0"
 
 _SUBMODULES = (
-    "anomaly", "backend", "batching", "classroom", "conditional", "data", "errors", "exercises", "explorer",
-    "gradients", "losses", "metrics", "models", "plots", "quiz", "sources", "training",
+    "anomaly", "backend", "batching", "classroom", "conditional", "course", "data", "errors",
+    "exercises", "explorer", "gradients", "losses", "metrics", "models", "plots", "quiz",
+    "sources", "training",
 )
 
 
 def seed(n=None):
     """Make a run reproducible and return its seed.
 
-    ``n`` defaults to ``$VAELEARN_SEED`` (0 when unset), so one variable re-runs a whole
-    notebook with other random weights, samples and subsets. Seeds Python, NumPy and the
-    Keras backend; on TensorFlow it also makes ops deterministic (which switches Keras'
+    Seeds Python, NumPy and the Keras backend, and makes the backend's ops deterministic
+    where it can (:func:`vaelearn.backend.set_seed`; on TensorFlow this switches Keras'
     automatic XLA compilation off).
+
+    Parameters
+    ----------
+    n : int, optional
+        The seed; defaults to ``$VAELEARN_SEED`` (0 when unset), so one variable re-runs
+        a whole notebook with other random weights, samples and subsets.
+
+    Returns
+    -------
+    int
+        The seed used.
     """
     import os
-    import random
 
-    import numpy as np
-
-    from .backend import import_keras
+    from .backend import set_seed
 
     if n is None:
         n = int(os.environ.get("VAELEARN_SEED", "0"))
-    random.seed(n)
-    np.random.seed(n)
-    keras = import_keras()
-    keras.utils.set_random_seed(n)
-    if keras.backend.backend() == "tensorflow":
-        import tensorflow as tf
-
-        tf.config.experimental.enable_op_determinism()
+    set_seed(n)
     return n
 
 
