@@ -96,12 +96,14 @@ class ConditionalVAE(VAE):
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         images, _ = x
-        return super().compute_loss(x=images, y=None, y_pred=y_pred, training=training)
+        return super().compute_loss(x=images, y=None, y_pred=y_pred,
+                                    sample_weight=sample_weight, training=training)
 
-    def fit(self, x=None, y=None, validation_data=None, **kwargs):
+    def fit(self, x=None, y=None, batch_size=None, *, validation_data=None, **kwargs):
         """Train on images ``x`` ``(n, *example_shape)`` and their labels ``y`` (integers
         ``(n,)`` or one-hot ``(n, n_classes)``). ``validation_data``: ``(x_val, y_val)``.
-        Other keyword arguments go to ``keras.Model.fit``."""
+        Other keyword arguments (``epochs``, ``sample_weight``, ...) go to
+        ``keras.Model.fit``."""
         if y is None:
             raise ValueError("A ConditionalVAE trains on images and labels: call fit(x, y).")
         x = np.asarray(x, dtype="float32")
@@ -112,7 +114,7 @@ class ConditionalVAE(VAE):
             x_val = np.asarray(x_val, dtype="float32")
             self.check_inputs(x_val)
             validation_data = ([x_val, self.one_hot(y_val)],)
-        return super().fit(inputs, None, validation_data=validation_data, **kwargs)
+        return super().fit(inputs, None, batch_size, validation_data=validation_data, **kwargs)
 
     def _batched_pair(self, fn, a, labels, batch_size=1024):
         y = self.one_hot(labels, len(a))
@@ -158,7 +160,7 @@ def make_conditional_vae(input_shape, n_classes=10, latent_dim=2, hidden=(256, 1
                           build_conditional_decoder(latent_dim, n_classes, input_shape, hidden),
                           n_classes=n_classes, beta=beta, likelihood=likelihood,
                           decoder_std=decoder_std, free_bits=free_bits, seed=seed)
-    cvae._compile_defaults(learning_rate)
+    cvae.compile_with_defaults(learning_rate)
     return cvae
 
 

@@ -49,6 +49,19 @@ def monte_carlo_kl(z_mean, z_log_var, n_samples=1000, seed=None):
     return ops.mean(log_normal(z, z_mean, z_log_var) - log_standard_normal(z), axis=0)
 
 
+def batch_mean(values, sample_weight=None):
+    """The mean over the batch (axis 0) of ``values`` ``(n, ...)``, each example weighted.
+
+    Keras' convention for ``sample_weight`` ``(n,)``: sum_i w_i * values_i / n, so that
+    weights of 1 change nothing and a weight of 0 drops an example's term.
+    """
+    if sample_weight is None:
+        return ops.mean(values, axis=0)
+    per_example = (-1,) + (1,) * (len(ops.shape(values)) - 1)
+    weights = ops.reshape(ops.cast(sample_weight, values.dtype), per_example)
+    return ops.mean(values * weights, axis=0)
+
+
 def _flat_sum(values):
     return ops.sum(ops.reshape(values, (ops.shape(values)[0], -1)), axis=-1)
 

@@ -19,8 +19,15 @@ import numpy as np
 from keras import layers, ops
 
 from . import losses
+from .backend import steps_per_execution
 from .batching import in_batches
 from .training import NaNGuard
+
+__all__ = [
+    "ARCHITECTURES", "DEFAULT_BATCH_SIZE", "DEFAULT_LEARNING_RATE", "LIKELIHOODS", "Autoencoder",
+    "LatentModel", "Sampling", "VAE", "build_decoder", "build_encoder", "make_autoencoder",
+    "make_vae",
+]
 
 LIKELIHOODS = ("bernoulli", "gaussian")
 ARCHITECTURES = ("mlp", "conv")
@@ -172,12 +179,14 @@ class LatentModel(keras.Model):
                 f"{x.max():.3g}]. Scale the data (e.g. x / 255) or use likelihood='gaussian'."
             )
 
-    def fit(self, x=None, y=None, batch_size=None, callbacks=None, validation_data=None,
+    def fit(self, x=None, y=None, batch_size=None, *, callbacks=None, validation_data=None,
             **kwargs):
         """keras.Model.fit, plus input checks and a clear error if the loss becomes NaN.
 
         ``batch_size`` defaults to ``DEFAULT_BATCH_SIZE`` for array inputs;
-        ``validation_data`` may be a plain array of inputs."""
+        ``validation_data`` may be a plain array of inputs; ``sample_weight`` ``(n,)``
+        weights each example's loss (see :func:`vaelearn.losses.batch_mean`). Options after
+        ``batch_size`` are keyword-only (``keras.Model.fit``'s 4th is ``epochs``)."""
         if isinstance(x, np.ndarray):
             self.check_inputs(x)
         if isinstance(x, (np.ndarray, list, tuple)) and batch_size is None:
@@ -185,9 +194,18 @@ class LatentModel(keras.Model):
         if isinstance(validation_data, np.ndarray):
             self.check_inputs(validation_data)
             validation_data = (validation_data,)
+        if y is None and kwargs.get("sample_weight") is not None:
+            # Keras drops sample weights given without targets; unused targets carry them.
+            y = np.zeros(len(keras.tree.flatten(x)[0]), "float32")
         callbacks = list(callbacks or []) + [NaNGuard()]
         return super().fit(x, y, batch_size=batch_size, callbacks=callbacks,
                            validation_data=validation_data, **kwargs)
+
+    def transform(self, x, batch_size=1024):
+        """The point code of each input ``(n, *example_shape)``. ``(n, latent_dim)``.
+
+        Every model defines it: the autoencoder's code, the VAE's posterior mean."""
+        raise NotImplementedError(f"{type(self).__name__} does not define transform()")
 
     def decode(self, z, batch_size=1024):
         """Mean images for codes ``z`` ``(n, latent_dim)`` -> ``(n, *example_shape)``."""
@@ -205,10 +223,14 @@ class LatentModel(keras.Model):
         z = temperature * np.random.default_rng(seed).standard_normal((n, self.latent_dim))
         return self.decode(z.astype("float32"))
 
-    def _compile_defaults(self, learning_rate):
-        # Several batches per compiled call cut Keras' per-batch overhead on small CPUs
-        # (BENCHMARKS.md); batch callbacks then run once per 16 batches.
-        self.compile(optimizer=keras.optimizers.Adam(learning_rate), steps_per_execution=16)
+    def compile_with_defaults(self, learning_rate=DEFAULT_LEARNING_RATE):
+        """Compile with the course's defaults: Adam at ``learning_rate``, and 16 training
+        steps per compiled call where the backend allows it (not on PyTorch).
+
+        Several batches per compiled call cut Keras' per-batch overhead on small CPUs
+        (BENCHMARKS.md); batch-level callbacks then run once per 16 batches."""
+        self.compile(optimizer=keras.optimizers.Adam(learning_rate),
+                     steps_per_execution=steps_per_execution(16))
 
     def get_config(self):
         return {
@@ -237,7 +259,7 @@ class Autoencoder(LatentModel):
         return {"reconstruction": self.decoder(self.encoder(x, training=training), training=training)}
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-        rec = ops.mean(-self.log_likelihood(x, y_pred["reconstruction"]))
+        rec = losses.batch_mean(-self.log_likelihood(x, y_pred["reconstruction"]), sample_weight)
         self.reconstruction_loss_tracker.update_state(rec, sample_weight=ops.shape(x)[0])
         return rec
 
@@ -287,17 +309,27 @@ class VAE(LatentModel):
         return {"reconstruction": self.decoder(z, training=training),
                 "z_mean": z_mean, "z_log_var": z_log_var, "target": x}
 
-    def kl_term(self, z_mean, z_log_var):
-        """The KL penalty of the objective for one batch (a scalar), free bits included."""
-        kl_dims = ops.mean(losses.gaussian_kl_per_dimension(
-            ops.cast(z_mean, "float32"), ops.cast(z_log_var, "float32")), axis=0)
+    def kl_term(self, z_mean, z_log_var, sample_weight=None):
+        """The KL penalty of the objective for one batch (a scalar), free bits included.
+
+        Parameters
+        ----------
+        z_mean, z_log_var : tensor, shape (n, latent_dim)
+            The posterior parameters of the batch.
+        sample_weight : tensor, shape (n,), optional
+            Weights of the examples in the batch mean, as in :func:`vaelearn.losses.batch_mean`.
+        """
+        kl_dims = losses.gaussian_kl_per_dimension(
+            ops.cast(z_mean, "float32"), ops.cast(z_log_var, "float32"))
+        kl_dims = losses.batch_mean(kl_dims, sample_weight)
         if self.free_bits > 0:
             kl_dims = ops.maximum(kl_dims, self.free_bits)
         return ops.sum(kl_dims)
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-        rec = ops.mean(-self.log_likelihood(y_pred["target"], y_pred["reconstruction"]))
-        kl = self.kl_term(y_pred["z_mean"], y_pred["z_log_var"])
+        rec = losses.batch_mean(
+            -self.log_likelihood(y_pred["target"], y_pred["reconstruction"]), sample_weight)
+        kl = self.kl_term(y_pred["z_mean"], y_pred["z_log_var"], sample_weight)
         batch = ops.shape(x)[0]
         self.reconstruction_loss_tracker.update_state(rec, sample_weight=batch)
         self.kl_loss_tracker.update_state(kl, sample_weight=batch)
@@ -324,7 +356,7 @@ def make_vae(input_shape, latent_dim=2, arch="mlp", hidden=(256, 128), beta=1.0,
               build_decoder(latent_dim, input_shape, arch, hidden),
               beta=beta, likelihood=likelihood, decoder_std=decoder_std,
               free_bits=free_bits, binarize=binarize, seed=seed)
-    vae._compile_defaults(learning_rate)
+    vae.compile_with_defaults(learning_rate)
     return vae
 
 
@@ -333,5 +365,5 @@ def make_autoencoder(input_shape, latent_dim=2, arch="mlp", hidden=(256, 128),
     """Build and compile a plain :class:`Autoencoder` with the same layers as ``make_vae``."""
     ae = Autoencoder(build_encoder(input_shape, latent_dim, arch, hidden, variational=False),
                      build_decoder(latent_dim, input_shape, arch, hidden), likelihood=likelihood)
-    ae._compile_defaults(learning_rate)
+    ae.compile_with_defaults(learning_rate)
     return ae
