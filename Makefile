@@ -13,11 +13,18 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 # Reinstall only when pyproject.toml changes, so `make lab` works offline once installed.
+# vaelearn now needs `tensorflow`; a venv made before has `tensorflow-cpu`, which installs the
+# same tensorflow/ folder, so it goes first.
+DROP_TF_CPU := $(BIN)/python -m pip show -q tensorflow-cpu 2>/dev/null && \
+	$(PIP) uninstall -y tensorflow-cpu || true
+
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(DROP_TF_CPU)
 	$(PIP) install -e .
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(DROP_TF_CPU)
 	$(PIP) install -e '.[test]'
 	touch $(VENV)/.installed $@
 
