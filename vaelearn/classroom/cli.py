@@ -11,6 +11,7 @@ from importlib import metadata
 from pathlib import Path
 
 from ..errors import VaelearnError
+from .notebook_copy import DEFAULT_DEST
 
 
 def doctor_command(args):
@@ -69,7 +70,13 @@ def quiz_command(args):
     import vaelearn.quiz
 
     if args.name is None:
-        print("Quizzes:", ", ".join(vaelearn.quiz.available()) or "none")
+        names = vaelearn.quiz.available()
+        if not names:
+            print(f"error: no quizzes in {vaelearn.quiz.quiz_dir()}: reinstall vaelearn "
+                  "(pip install --force-reinstall vaelearn) or set VAELEARN_QUIZ_DIR",
+                  file=sys.stderr)
+            return 1
+        print("Quizzes:", ", ".join(names))
         return 0
     try:
         loaded = vaelearn.quiz.load(args.name)
@@ -82,6 +89,22 @@ def quiz_command(args):
     from ..quiz.terminal import take
 
     take(loaded)
+    return 0
+
+
+def notebooks_command(args):
+    """Copy the course's notebooks into a folder of the learner's."""
+    from .notebook_copy import copy_notebooks
+
+    results = copy_notebooks(args.dest, force=args.force)
+    for result in results:
+        note = ""
+        if result.action == "kept":
+            note = " (you changed it; --force replaces it, keeping yours as a backup)"
+        elif result.action == "replaced":
+            note = f" (yours is kept as {result.backup.name})"
+        print(f"{result.action:<9}  {result.path}{note}")
+    print(f"The course is in {args.dest}/: open it with `jupyter lab {args.dest}`.")
     return 0
 
 
@@ -182,6 +205,18 @@ def build_parser():
     sub.add_argument("--answers", action="store_true",
                      help="print the answer key (for instructors) instead")
     sub.set_defaults(handler=quiz_command)
+
+    sub = commands.add_parser(
+        "notebooks", help="copy the course's notebooks into a folder of yours",
+        description="Copy the course's notebooks into DEST, to open with JupyterLab. A "
+                    "notebook you changed is never replaced unless you add --force (which "
+                    "first saves yours as NAME.backup.ipynb); one you did not change is "
+                    "updated to this version of the course.")
+    sub.add_argument("dest", nargs="?", type=Path, default=DEFAULT_DEST,
+                     metavar="DEST", help="folder to copy into (default: %(default)s)")
+    sub.add_argument("--force", action="store_true",
+                     help="also replace notebooks you changed (yours are kept as backups)")
+    sub.set_defaults(handler=notebooks_command)
 
     sub = commands.add_parser(
         "progress", help="show or export your quiz progress",
