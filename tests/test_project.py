@@ -56,3 +56,20 @@ def test_notebook_is_committed_clean_with_goals_asserts_and_its_quiz(path):
     for name in quizzes:
         assert (ROOT / "quizzes" / f"{name}.yaml").is_file(), f"{path.name}: no quizzes/{name}.yaml"
     assert re.search(r"you will|learning goals", markdown, re.I), f"{path.name} states no goals"
+
+
+def test_every_public_module_declares_all_and_its_names_exist():
+    import importlib
+    import pkgutil
+
+    import vaelearn
+
+    for info in pkgutil.walk_packages(vaelearn.__path__, "vaelearn."):
+        # Exercise modules only register reference solutions; bundled/ holds course files.
+        if info.name.startswith(("vaelearn.exercises.", "vaelearn.bundled")) or \
+                info.name == "vaelearn.classroom":
+            continue
+        module = importlib.import_module(info.name)
+        assert hasattr(module, "__all__"), f"{info.name} has no __all__"
+        missing = [name for name in module.__all__ if not hasattr(module, name)]
+        assert not missing, f"{info.name}.__all__ names missing {missing}"

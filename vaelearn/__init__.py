@@ -7,6 +7,7 @@ only the modelling modules pay for importing Keras and its backend.
 import importlib
 
 __version__ = "0.1.0"
+__all__ = ["seed"]
 
 _SUBMODULES = (
     "anomaly", "backend", "batching", "classroom", "conditional", "course", "data", "errors",

@@ -23,8 +23,21 @@ from .models import DEFAULT_LEARNING_RATE, VAE, serializable
 
 
 def build_conditional_encoder(input_shape, n_classes, latent_dim, hidden=(256, 128)):
-    """[x ``(n, *input_shape)``, y one-hot ``(n, n_classes)``] -> [z_mean, z_log_var]
-    ``(n, latent_dim)`` each. An MLP on the flattened image concatenated with the label."""
+    """The encoder q(z | x, y): an MLP on the flattened image concatenated with the label.
+
+    Parameters
+    ----------
+    input_shape : tuple of int
+    n_classes : int
+    latent_dim : int
+    hidden : tuple of int
+
+    Returns
+    -------
+    keras.Model
+        [x ``(n, *input_shape)``, y one-hot ``(n, n_classes)``] -> [z_mean, z_log_var],
+        each ``(n, latent_dim)``.
+    """
     x = keras.Input(tuple(input_shape), name="x")
     y = keras.Input((n_classes,), name="y")
     h = layers.Concatenate()([layers.Flatten()(x), y])
@@ -36,8 +49,21 @@ def build_conditional_encoder(input_shape, n_classes, latent_dim, hidden=(256, 1
 
 
 def build_conditional_decoder(latent_dim, n_classes, output_shape, hidden=(256, 128)):
-    """[z ``(n, latent_dim)``, y one-hot ``(n, n_classes)``] -> logits or means
-    ``(n, *output_shape)``. Mirrors :func:`build_conditional_encoder`."""
+    """The decoder p(x | z, y); mirrors :func:`build_conditional_encoder`.
+
+    Parameters
+    ----------
+    latent_dim : int
+    n_classes : int
+    output_shape : tuple of int
+    hidden : tuple of int
+
+    Returns
+    -------
+    keras.Model
+        [z ``(n, latent_dim)``, y one-hot ``(n, n_classes)``] -> logits or means
+        ``(n, *output_shape)``.
+    """
     output_shape = tuple(output_shape)
     z = keras.Input((latent_dim,), name="z")
     y = keras.Input((n_classes,), name="y")
@@ -155,7 +181,22 @@ class ConditionalVAE(VAE):
 def make_conditional_vae(input_shape, n_classes=10, latent_dim=2, hidden=(256, 128), beta=1.0,
                          likelihood="bernoulli", decoder_std=1.0, free_bits=0.0, seed=0,
                          learning_rate=DEFAULT_LEARNING_RATE):
-    """Build and compile a :class:`ConditionalVAE` (MLP encoder and decoder, Adam)."""
+    """Build and compile a :class:`ConditionalVAE` (MLP encoder and decoder) with the
+    course's defaults.
+
+    Parameters
+    ----------
+    input_shape : tuple of int
+    n_classes : int
+    latent_dim : int
+    hidden : tuple of int
+    beta, likelihood, decoder_std, free_bits, seed, learning_rate
+        As in :func:`vaelearn.models.make_vae`.
+
+    Returns
+    -------
+    ConditionalVAE
+    """
     cvae = ConditionalVAE(build_conditional_encoder(input_shape, n_classes, latent_dim, hidden),
                           build_conditional_decoder(latent_dim, n_classes, input_shape, hidden),
                           n_classes=n_classes, beta=beta, likelihood=likelihood,

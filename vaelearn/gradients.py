@@ -18,6 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+__all__ = ["Estimates", "Summary", "reparameterized_estimates", "score_function_estimates",
+           "summarize"]
+
 
 @dataclass(frozen=True)
 class Estimates:
@@ -39,7 +42,16 @@ class Summary:
 
 
 def summarize(samples):
-    """:class:`Summary` of per-sample estimates ``(n, d)`` (or ``(n,)``)."""
+    """Mean, variance and standard error of per-sample estimates.
+
+    Parameters
+    ----------
+    samples : array_like, shape (n, d) or (n,)
+
+    Returns
+    -------
+    Summary
+    """
     samples = np.asarray(samples, dtype="float64")
     if samples.ndim == 1:
         samples = samples[:, None]
@@ -59,8 +71,23 @@ def _draw(mu, log_var, n, seed):
 def score_function_estimates(f, mu, log_var, n=1000, seed=None):
     """REINFORCE: ``n`` single-sample estimates of the gradient of E[f(z)].
 
-    ``f`` maps codes ``(n, d)`` (NumPy) to values ``(n,)``; it is only evaluated, never
-    differentiated. Returns :class:`Estimates`."""
+    Parameters
+    ----------
+    f : callable
+        Maps codes ``(n, d)`` (a NumPy array) to values ``(n,)``; it is only evaluated,
+        never differentiated.
+    mu, log_var : array_like, shape (d,)
+        The Gaussian's mean and log-variance (``log_var`` may be a scalar).
+    n : int
+        Number of samples.
+    seed : int, optional
+        Seeds the draws.
+
+    Returns
+    -------
+    Estimates
+        ``d_mu`` and ``d_log_var``, each ``(n, d)``.
+    """
     mu, log_var, sigma, eps = _draw(mu, log_var, n, seed)
     z = mu + sigma * eps
     values = np.asarray(f(z), dtype="float64").reshape(n, 1)

@@ -75,9 +75,25 @@ def _conv_base_shape(shape):
 
 
 def build_encoder(input_shape, latent_dim, arch="mlp", hidden=(256, 128), variational=True):
-    """x ``(n, *input_shape)`` -> [z_mean, z_log_var] ``(n, latent_dim)`` each, or z when
-    ``variational=False``. ``arch="conv"``: two stride-2 convolutions (32, 64 filters) then
-    a dense layer of ``hidden[-1]`` units, as in the Keras reference VAE."""
+    """The encoder: x ``(n, *input_shape)`` -> [z_mean, z_log_var], each ``(n, latent_dim)``.
+
+    Parameters
+    ----------
+    input_shape : tuple of int
+        One example's shape, e.g. ``(28, 28, 1)``.
+    latent_dim : int
+    arch : {"mlp", "conv"}
+        "mlp": dense layers of ``hidden`` units; "conv": two stride-2 convolutions (32, 64
+        filters) then a dense layer of ``hidden[-1]`` units, as in the Keras reference VAE
+        (H and W divisible by 4).
+    hidden : tuple of int
+    variational : bool
+        False: one output, the code z ``(n, latent_dim)`` (a plain autoencoder's encoder).
+
+    Returns
+    -------
+    keras.Model
+    """
     _check_choice(arch, ARCHITECTURES, "arch")
     inputs = keras.Input(tuple(input_shape), name="x")
     if arch == "conv":
@@ -98,8 +114,22 @@ def build_encoder(input_shape, latent_dim, arch="mlp", hidden=(256, 128), variat
 
 
 def build_decoder(latent_dim, output_shape, arch="mlp", hidden=(256, 128)):
-    """z ``(n, latent_dim)`` -> logits or means ``(n, *output_shape)``, no output activation.
-    Mirrors :func:`build_encoder`."""
+    """The decoder: z ``(n, latent_dim)`` -> logits or means ``(n, *output_shape)``.
+
+    Mirrors :func:`build_encoder`; no output activation.
+
+    Parameters
+    ----------
+    latent_dim : int
+    output_shape : tuple of int
+        One example's shape.
+    arch : {"mlp", "conv"}
+    hidden : tuple of int
+
+    Returns
+    -------
+    keras.Model
+    """
     _check_choice(arch, ARCHITECTURES, "arch")
     output_shape = tuple(output_shape)
     z = keras.Input((latent_dim,), name="z")
@@ -351,7 +381,34 @@ class VAE(LatentModel):
 def make_vae(input_shape, latent_dim=2, arch="mlp", hidden=(256, 128), beta=1.0,
              likelihood="bernoulli", decoder_std=1.0, free_bits=0.0, binarize=False, seed=0,
              learning_rate=DEFAULT_LEARNING_RATE):
-    """Build and compile a :class:`VAE` (Adam) for examples shaped ``input_shape``."""
+    """Build and compile a :class:`VAE` with the course's defaults.
+
+    Parameters
+    ----------
+    input_shape : tuple of int
+        One example's shape, e.g. ``data.image_shape``.
+    latent_dim : int
+    arch : {"mlp", "conv"}
+    hidden : tuple of int
+        Hidden layer sizes (see :func:`build_encoder`).
+    beta : float
+        Weight of the KL term.
+    likelihood : {"bernoulli", "gaussian"}
+    decoder_std : float or "learned"
+        The Gaussian likelihood's standard deviation.
+    free_bits : float
+        Nats below which no latent dimension's KL is pushed.
+    binarize : bool
+        Dynamic binarisation (Bernoulli likelihood only).
+    seed : int
+        Seeds the sampling noise.
+    learning_rate : float
+        Adam's learning rate (:meth:`LatentModel.compile_with_defaults`).
+
+    Returns
+    -------
+    VAE
+    """
     vae = VAE(build_encoder(input_shape, latent_dim, arch, hidden),
               build_decoder(latent_dim, input_shape, arch, hidden),
               beta=beta, likelihood=likelihood, decoder_std=decoder_std,
@@ -362,7 +419,21 @@ def make_vae(input_shape, latent_dim=2, arch="mlp", hidden=(256, 128), beta=1.0,
 
 def make_autoencoder(input_shape, latent_dim=2, arch="mlp", hidden=(256, 128),
                      likelihood="bernoulli", learning_rate=DEFAULT_LEARNING_RATE):
-    """Build and compile a plain :class:`Autoencoder` with the same layers as ``make_vae``."""
+    """Build and compile a plain :class:`Autoencoder` with the same layers as :func:`make_vae`.
+
+    Parameters
+    ----------
+    input_shape : tuple of int
+    latent_dim : int
+    arch : {"mlp", "conv"}
+    hidden : tuple of int
+    likelihood : {"bernoulli", "gaussian"}
+    learning_rate : float
+
+    Returns
+    -------
+    Autoencoder
+    """
     ae = Autoencoder(build_encoder(input_shape, latent_dim, arch, hidden, variational=False),
                      build_decoder(latent_dim, input_shape, arch, hidden), likelihood=likelihood)
     ae.compile_with_defaults(learning_rate)

@@ -13,6 +13,8 @@ from pathlib import Path
 from ..errors import VaelearnError
 from .notebook_copy import DEFAULT_DEST
 
+__all__ = ["build_parser", "main"]
+
 
 def doctor_command(args):
     """Print the readiness report; exit code 1 if any check failed."""

@@ -17,6 +17,9 @@ from pathlib import Path
 from ..errors import CorruptCacheError, DatasetUnavailableError
 from ..sources import REMOTE_DATASETS, data_dir, verify_cached
 
+__all__ = ["Check", "check_course", "check_datasets", "check_device", "check_home",
+           "check_versions", "check_widgets", "installed_version", "report", "run_checks"]
+
 OK, NOTE, FAIL = "ok", "note", "fail"
 
 # Distribution names; for TensorFlow the first one installed wins.

@@ -19,6 +19,8 @@ from tqdm.auto import tqdm
 from ..errors import CorruptCacheError, DatasetUnavailableError
 from ..sources import data_dir, remote_files, verify, verify_cached
 
+__all__ = ["download", "ensure", "import_from"]
+
 
 @contextmanager
 def _atomic_target(final):

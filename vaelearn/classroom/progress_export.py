@@ -10,6 +10,9 @@ from pathlib import Path
 
 from ..quiz import ProgressFileError, read_attempts, record_path
 
+__all__ = ["COLLECT_FIELDS", "FIELDS", "attempt_row", "collect", "learner_name", "own_rows",
+           "write_rows"]
+
 FIELDS = ("quiz", "question", "response", "correct", "time")
 COLLECT_FIELDS = ("learner", *FIELDS)
 

@@ -14,6 +14,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+__all__ = ["WIDGET_MIME", "RunResult", "describe_failure", "execute", "export_html",
+           "find_notebooks", "format_table", "run_all", "run_notebook", "strip_widgets"]
+
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
