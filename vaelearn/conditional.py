@@ -186,10 +186,8 @@ def make_conditional_vae(input_shape, n_classes=10, latent_dim=2, hidden=(256, 1
 
     Parameters
     ----------
-    input_shape : tuple of int
-    n_classes : int
-    latent_dim : int
-    hidden : tuple of int
+    input_shape, n_classes, latent_dim, hidden
+        As in :func:`build_conditional_encoder`.
     beta, likelihood, decoder_std, free_bits, seed, learning_rate
         As in :func:`vaelearn.models.make_vae`.
 
