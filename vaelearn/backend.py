@@ -19,7 +19,7 @@ import os
 import re
 import sys
 import tempfile
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 import numpy as np
 
@@ -58,6 +58,14 @@ def _startup_lines_dropped():
 
 
 _quiet_start_done = False
+_log_asked_for = None  # whether TF_CPP_MIN_LOG_LEVEL was set before vaelearn imported Keras
+
+
+def _show_startup_log():
+    global _log_asked_for
+    if _log_asked_for is None:
+        _log_asked_for = "TF_CPP_MIN_LOG_LEVEL" in os.environ
+    return _log_asked_for
 
 
 def import_keras():
@@ -72,7 +80,7 @@ def import_keras():
         ``keras``, with its backend imported.
     """
     global _quiet_start_done
-    if _quiet_start_done or "TF_CPP_MIN_LOG_LEVEL" in os.environ:
+    if _quiet_start_done or _show_startup_log():
         import keras
 
         return keras
@@ -102,13 +110,20 @@ def set_seed(seed):
 
     Notes
     -----
+    Keras also seeds TensorFlow wherever it is installed (for ``tf.data``), so this imports
+    TensorFlow even on the JAX and PyTorch backends.
+
     TensorFlow: ``tf.config.experimental.enable_op_determinism()`` (which also switches
-    Keras' automatic XLA compilation off). PyTorch: deterministic cuDNN convolutions
-    (CPU ops are deterministic already). JAX: deterministic on a CPU; on a GPU only with
-    ``XLA_FLAGS=--xla_gpu_deterministic_ops=true`` set before JAX starts.
+    Keras' automatic XLA compilation off). PyTorch: deterministic cuDNN convolutions on a
+    GPU (``torch.backends.cudnn``). JAX has no switch at run time; on a GPU set
+    ``XLA_FLAGS=--xla_gpu_deterministic_ops=true`` before JAX starts.
     """
     keras = import_keras()
-    keras.utils.set_random_seed(seed)  # Python's random, NumPy and the backend's generator
+    # Python's random, NumPy, the backend's generator, and TensorFlow's wherever it is
+    # installed (for tf.data), which imports it on any backend: quietly, as import_keras.
+    first_tensorflow = "tensorflow" not in sys.modules and not _show_startup_log()
+    with _startup_lines_dropped() if first_tensorflow else nullcontext():
+        keras.utils.set_random_seed(seed)
     backend = keras.backend.backend()
     if backend == "tensorflow":
         import tensorflow as tf
