@@ -1,7 +1,7 @@
 """The ``vaelearn`` command: prepare a machine for the course and practise outside notebooks.
 
 Each subcommand imports what it needs when it runs, so ``vaelearn quiz`` and
-``vaelearn progress`` start instantly; only ``vaelearn doctor`` imports TensorFlow.
+``vaelearn progress`` start instantly; only ``vaelearn doctor`` imports Keras and its backend.
 """
 
 import argparse
@@ -167,8 +167,9 @@ def build_parser():
 
     sub = commands.add_parser(
         "doctor", help="check that this machine is ready for the course",
-        description="Report package versions, the TensorFlow device, the JupyterLab widget "
-                    "extension, the cached datasets and whether VAELEARN_HOME is writable. "
+        description="Report package versions, the Keras backend and its devices, the "
+                    "JupyterLab widget extension, the course's quizzes and notebooks, the "
+                    "cached datasets and whether VAELEARN_HOME is writable. "
                     "Exit code 0 when every check passes, 1 otherwise.")
     sub.set_defaults(handler=doctor_command)
 
