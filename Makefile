@@ -7,17 +7,24 @@ PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 # Containers and lab images often run as root, where JupyterLab refuses to start unless told.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--ServerApp.allow_root=True)
 
-.PHONY: lab test test-browser bench clean
+.PHONY: lab test test-browser test-backends bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 # Reinstall only when pyproject.toml changes, so `make lab` works offline once installed.
+# vaelearn now needs `tensorflow`; a venv made before has `tensorflow-cpu`, which installs the
+# same tensorflow/ folder, so it goes first.
+DROP_TF_CPU := $(BIN)/python -m pip show -q tensorflow-cpu 2>/dev/null && \
+	$(PIP) uninstall -y tensorflow-cpu || true
+
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(DROP_TF_CPU)
 	$(PIP) install -e .
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(DROP_TF_CPU)
 	$(PIP) install -e '.[test]'
 	touch $(VENV)/.installed $@
 
@@ -32,6 +39,11 @@ test: $(VENV)/.installed-test
 
 test-browser: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -m browser tests/browser
+
+# The unit tests and the notebooks under KERAS_BACKEND=tensorflow, jax and torch, in
+# .venv-backends (JAX and a CPU-only PyTorch installed there if missing); a table at the end.
+test-backends:
+	$(PYTHON) tools/test_backends.py
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/import_time.py

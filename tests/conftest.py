@@ -1,6 +1,10 @@
+from pathlib import Path
+
 import pytest
 
 import vaelearn.data
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")
@@ -30,3 +34,28 @@ def quiz_folder(tmp_path, monkeypatch):
         return path
 
     return write
+
+
+@pytest.fixture(scope="session")
+def built_dist(tmp_path_factory):
+    """The sdist and the wheel, built offline as ``python -m build`` builds them (the wheel
+    from the sdist), from a copy of the checkout so nothing is written into it.
+
+    Returns ``(wheel, sdist)`` paths. Needs setuptools>=77 and build (the test extra).
+    """
+    import shutil
+    import subprocess
+    import sys
+
+    work = tmp_path_factory.mktemp("dist")
+    source = work / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv*", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache",
+        "test-artifacts", ".ipynb_checkpoints", "vaelearn-course"))
+    result = subprocess.run(
+        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(work / "out"),
+         str(source)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    (wheel,) = (work / "out").glob("*.whl")
+    (sdist,) = (work / "out").glob("*.tar.gz")
+    return wheel, sdist

@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
 from sklearn.metrics import roc_auc_score
 
 import vaelearn as vl
@@ -109,5 +110,11 @@ def test_helpful_errors():
         VAEAnomalyDetector(score="likelihood").fit(np.zeros((4, 3)))
     with pytest.raises(ValueError, match="Bernoulli"):
         VAEAnomalyDetector(score="elbo_minus_entropy", likelihood="gaussian").fit(np.zeros((4, 3)))
-    with pytest.raises(RuntimeError, match="not fitted"):
+    with pytest.raises(NotFittedError, match="VAEAnomalyDetector instance is not fitted yet"):
         VAEAnomalyDetector().score_samples(np.zeros((4, 3)))
+
+
+def test_parameters_are_keyword_only_and_scikit_learns_own_methods_stay():
+    with pytest.raises(TypeError):
+        VAEAnomalyDetector(8)
+    assert "_validate_params" not in VAEAnomalyDetector.__dict__

@@ -3,18 +3,24 @@
 import sys
 from pathlib import Path
 
+import keras
 import pytest
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 sys.path.insert(0, str(BENCH))
 
 pytestmark = pytest.mark.slow
+# The reference VAE is the keras.io one, with a tf.GradientTape train_step.
+reference_needs_tensorflow = pytest.mark.skipif(
+    keras.backend.backend() != "tensorflow",
+    reason="bench/reference_vae.py trains with tf.GradientTape: TensorFlow backend only")
 
 
 def last_line(capsys):
     return capsys.readouterr().out.strip().splitlines()[-1]
 
 
+@reference_needs_tensorflow
 def test_reference_matches_vaelearn_parameter_counts():
     import _common as c
     from reference_vae import make_reference_vae
@@ -24,6 +30,7 @@ def test_reference_matches_vaelearn_parameter_counts():
     assert c.check_param_counts(c.make_vaelearn_vae()) == c.REFERENCE_PARAMS
 
 
+@reference_needs_tensorflow
 def test_negative_elbo_is_the_same_quantity_for_both_models():
     import _common as c
     import keras
@@ -38,6 +45,7 @@ def test_negative_elbo_is_the_same_quantity_for_both_models():
     assert c.negative_elbo(ref, x) == pytest.approx(c.negative_elbo(ours, x), rel=1e-4)
 
 
+@reference_needs_tensorflow
 def test_train_throughput_quick(capsys):
     import train_throughput
 
@@ -45,6 +53,7 @@ def test_train_throughput_quick(capsys):
     assert last_line(capsys).startswith("speedup_vs_reference: ")
 
 
+@reference_needs_tensorflow
 def test_time_to_quality_quick(capsys):
     import time_to_quality
 
@@ -99,3 +108,16 @@ def test_course_seeds_lists_each_failing_cell(tmp_path, capsys, monkeypatch):
     assert [cell.strip() for cell in row.split("|")[2:8]] == ["ok", "F 1", "ok", "ok", "F 1", "F 2"]
     assert out.strip().splitlines()[-1] == "course_seeds_passed: 3/6"
     assert len(list((tmp_path / "runs").glob("tiny.*.ipynb"))) == 6
+
+def test_backend_throughput_quick(capsys):
+    import json
+
+    import backend_throughput
+
+    assert backend_throughput.main(["--quick"]) == 0
+    line = last_line(capsys)
+    assert line.startswith("backend_speed_vs_tensorflow: ")
+    ratios = json.loads(line.split(": ", 1)[1])
+    assert set(ratios) == {"mlp", "conv"}
+    for arch in ratios.values():
+        assert arch["tensorflow"] == 1.0 and all(r > 0 for r in arch.values())

@@ -1,14 +1,17 @@
 """`vaelearn doctor`: one line per check, a PASS/FAIL summary and a matching exit code.
 
-The TensorFlow device check is replaced by a stub (importing TensorFlow takes ~6 s),
-except where its failure path is tested.
+The device check is replaced by a stub (importing a Keras backend takes seconds), except
+where it is tested itself.
 """
 
 import sys
 
 import pytest
 
-from vaelearn import sources
+import keras
+
+from vaelearn import course, sources
+from vaelearn.backend import accelerators
 from vaelearn.classroom import doctor
 from vaelearn.classroom.cli import main
 
@@ -30,12 +33,13 @@ def test_ready_machine_passes_with_notes_for_missing_datasets(tmp_path, capsys):
     assert main(["doctor"]) == 0
     out = capsys.readouterr().out
     for name in ("python", "tensorflow", "keras", "numpy", "ipywidgets", "jupyterlab",
-                 "jupyterlab_widgets", "device", "widgets", "dataset mnist_sample", "dataset digits"):
+                 "jupyterlab_widgets", "device", "widgets", "quizzes", "notebooks",
+                 "dataset mnist_sample", "dataset digits"):
         assert line(out, name).startswith("ok ")
     assert line(out, "dataset mnist").startswith("note")
     assert "vaelearn prefetch mnist" in line(out, "dataset mnist")
     assert str(tmp_path / "home") in line(out, "VAELEARN_HOME")
-    assert out.splitlines()[-1].startswith("PASS: all 14 checks passed (2 notes)")
+    assert out.splitlines()[-1].startswith("PASS: all 16 checks passed (2 notes)")
 
 
 def test_verified_dataset_passes(tmp_path, monkeypatch, capsys):
@@ -57,7 +61,7 @@ def test_corrupt_dataset_fails(tmp_path, capsys):
     out = capsys.readouterr().out
     assert line(out, "dataset mnist").startswith("fail")
     assert "corrupt or truncated" in line(out, "dataset mnist")
-    assert out.splitlines()[-1] == "FAIL: 1 of 14 checks failed (dataset mnist)."
+    assert out.splitlines()[-1] == "FAIL: 1 of 16 checks failed (dataset mnist)."
 
 
 def test_unwritable_home_fails(tmp_path, monkeypatch, capsys):
@@ -87,11 +91,33 @@ def test_missing_package_fails(monkeypatch, capsys):
     assert line(capsys.readouterr().out, "keras").startswith("fail")
 
 
-def test_device_check_reports_a_broken_tensorflow(monkeypatch):
-    monkeypatch.setitem(sys.modules, "tensorflow", None)  # makes `import tensorflow` fail
+def test_missing_quizzes_and_notebooks_fail_with_the_fix(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(course, "_PACKAGE", tmp_path / "site-packages" / "vaelearn")
+    assert main(["doctor"]) == 1
+    out = capsys.readouterr().out
+    for name in ("quizzes", "notebooks"):
+        assert line(out, name).startswith("fail")
+        assert str(tmp_path / "site-packages" / "vaelearn" / "bundled" / name) in line(out, name)
+        assert "pip install --force-reinstall vaelearn" in line(out, name)
+    assert out.splitlines()[-1] == "FAIL: 2 of 15 checks failed (quizzes, notebooks)."
+
+
+def test_device_check_names_the_backend_and_its_devices():
+    check = real_check_device()
+    backend = keras.backend.backend()
+    assert check.status == doctor.OK
+    assert f"Keras {keras.__version__} on {backend} " in check.detail
+    devices = accelerators()
+    assert check.detail.startswith(", ".join(devices) if devices else "CPU (no GPU found")
+
+
+def test_device_check_reports_a_broken_backend(monkeypatch):
+    backend = keras.backend.backend()
+    monkeypatch.setitem(sys.modules, backend, None)  # makes `import <backend>` fail
+    monkeypatch.setenv("KERAS_BACKEND", backend)
     check = real_check_device()
     assert check.status == doctor.FAIL
-    assert "TensorFlow does not import" in check.detail
+    assert f"the Keras backend ({backend}) does not import: ModuleNotFoundError" in check.detail
 
 
 def test_a_damaged_bundled_mnist_sample_fails_with_the_fix(tmp_path, monkeypatch, capsys):

@@ -1,6 +1,7 @@
 """The `vaelearn` entry point: help for every command, --version, and a light start-up."""
 
 import os
+import re
 import subprocess
 import sys
 from importlib import metadata
@@ -10,7 +11,7 @@ import pytest
 
 from vaelearn.classroom.cli import main
 
-COMMANDS = ["doctor", "prefetch", "run", "quiz", "progress"]
+COMMANDS = ["doctor", "prefetch", "run", "quiz", "notebooks", "progress"]
 
 
 def test_installed_entry_point_prints_help(tmp_path):
@@ -19,7 +20,7 @@ def test_installed_entry_point_prints_help(tmp_path):
                             timeout=60, check=True)
     assert result.stdout.startswith("usage: vaelearn")
     for command in COMMANDS:
-        assert f"    {command} " in result.stdout
+        assert re.search(rf"^    {command}\s", result.stdout, re.M), command
 
 
 @pytest.mark.parametrize("argv", [[c] for c in COMMANDS] + [["progress", "collect"]],

@@ -104,6 +104,16 @@ def test_without_a_name_the_quizzes_are_listed(capsys):
     assert capsys.readouterr().out == "Quizzes: terminal\n"
 
 
+def test_an_empty_quiz_folder_fails_and_says_how_to_fix_it(tmp_path, capsys):
+    (tmp_path / "quizzes" / "terminal.yaml").unlink()
+    assert main(["quiz"]) == 1
+    assert capsys.readouterr().err == (
+        f"error: no quizzes in {tmp_path / 'quizzes'}: reinstall vaelearn "
+        "(pip install --force-reinstall vaelearn) or set VAELEARN_QUIZ_DIR\n")
+    assert main(["quiz", "eli5", "--answers"]) == 1
+    assert f"{tmp_path / 'quizzes'} holds no quizzes: reinstall vaelearn" in capsys.readouterr().err
+
+
 def test_malformed_quiz_is_a_clear_error(tmp_path, capsys):
     (tmp_path / "quizzes" / "broken.yaml").write_text("title: [unclosed\n")
     assert main(["quiz", "broken"]) == 1

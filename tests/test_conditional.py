@@ -97,3 +97,28 @@ def test_helpful_errors(trained, digits):
         cvae.decode(np.zeros((3, 2), "float32"), [1, 2])
     with pytest.raises(ValueError, match="expects examples shaped"):
         cvae.encode(np.zeros((2, 64)), [0, 1])
+
+
+def test_compute_loss_honours_sample_weight(digits):
+    cvae = make_conditional_vae(digits.image_shape, latent_dim=2, hidden=(16,), seed=0)
+    x, labels = digits.x_test[:4], cvae.one_hot(digits.y_test[:4])
+    y_pred = cvae([x, labels])
+
+    def loss(w=None, rows=slice(None)):
+        part = {k: v[rows] for k, v in y_pred.items()}
+        return float(keras.ops.convert_to_numpy(
+            cvae.compute_loss(x=[x[rows], labels[rows]], y_pred=part, sample_weight=w)))
+
+    assert loss(np.ones(4, "float32")) == pytest.approx(loss(), rel=1e-6)
+    assert loss(np.array([0, 0, 2, 2], "float32")) == pytest.approx(loss(rows=slice(2, 4)),
+                                                                    rel=1e-5)
+
+
+def test_fit_passes_sample_weight_and_batch_size_to_keras(digits):
+    cvae = make_conditional_vae(digits.image_shape, latent_dim=2, hidden=(16,), seed=0)
+    x, y = digits.x_train[:64], digits.y_train[:64]
+    weights = np.zeros(64, "float32")
+    logs = cvae.fit(x, y, 32, epochs=1, sample_weight=weights, verbose=0).history
+    assert logs["loss"] == [0.0]  # every example weighted 0
+    with pytest.raises(TypeError):
+        cvae.fit(x, y, 32, 1)  # keras.Model.fit's 4th positional is epochs

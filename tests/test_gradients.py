@@ -1,6 +1,7 @@
 """Score-function and reparameterized gradient estimators agree with an analytic gradient."""
 
 import numpy as np
+from keras import ops
 
 from vaelearn.gradients import (reparameterized_estimates, score_function_estimates,
                                 summarize)
@@ -13,9 +14,8 @@ def f_numpy(z):
 
 
 def f_tensor(z):
-    import tensorflow as tf
-
-    return tf.reduce_sum(tf.square(z - A.astype("float32")), axis=-1)
+    # ops.subtract, not `-`: PyTorch refuses arithmetic between a tensor and a NumPy array.
+    return ops.sum(ops.square(ops.subtract(z, A.astype("float32"))), axis=-1)
 
 
 # E[(z - a)^2] = (mu - a)^2 + sigma^2  =>  d/dmu = 2 (mu - a),  d/dlog_var = sigma^2.

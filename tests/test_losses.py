@@ -62,16 +62,12 @@ def test_log_normal_matches_scipy():
 
 
 def test_gradients_reach_mean_and_log_variance_through_sampling():
-    import tensorflow as tf
-
+    from vaelearn.backend import value_and_grad
     from vaelearn.models import Sampling
 
-    mu = tf.Variable(np.zeros((4, 2), "float32"))
-    log_var = tf.Variable(np.zeros((4, 2), "float32"))
-    with tf.GradientTape() as tape:
-        z = Sampling(seed=0)([mu, log_var])
-        objective = ops.sum(ops.square(z - 1.0))
-    grad_mu, grad_log_var = tape.gradient(objective, [mu, log_var])
-    assert grad_mu is not None and grad_log_var is not None
-    assert np.all(np.abs(ops.convert_to_numpy(grad_mu)) > 0)
-    assert np.any(np.abs(ops.convert_to_numpy(grad_log_var)) > 0)
+    sampling = Sampling(seed=0)
+    _, (grad_mu, grad_log_var) = value_and_grad(
+        lambda mu, log_var: ops.sum(ops.square(sampling([mu, log_var]) - 1.0)),
+        np.zeros((4, 2)), np.zeros((4, 2)))
+    assert np.all(np.abs(grad_mu) > 0)
+    assert np.any(np.abs(grad_log_var) > 0)

@@ -179,3 +179,46 @@ def test_draw_samples_the_likelihood_around_the_decoded_mean(digits):
     gaussian = make_vae(digits.image_shape, latent_dim=2, likelihood="gaussian", decoder_std=0.5)
     noise = gaussian.draw(z, seed=1) - gaussian.decode(z)
     assert abs(noise.std() - 0.5) < 0.01
+
+@pytest.mark.parametrize("make", [make_vae, make_autoencoder], ids=["vae", "autoencoder"])
+def test_compute_loss_honours_sample_weight(digits, make):
+    model = make(digits.image_shape, latent_dim=2)
+    x = np.concatenate([digits.x_test[:2], np.ones_like(digits.x_test[:2])])  # unlike losses
+    y_pred = model(x)
+
+    def loss(w=None, rows=slice(None)):
+        part = {k: v[rows] for k, v in y_pred.items()}
+        return float(keras.ops.convert_to_numpy(
+            model.compute_loss(x=x[rows], y_pred=part, sample_weight=w)))
+
+    assert loss(np.ones(4, "float32")) == pytest.approx(loss(), rel=1e-6)
+    # Keras' convention: sum_i w_i loss_i / n. Weights (2, 2, 0, 0) = the first two alone.
+    assert loss(np.array([2, 2, 0, 0], "float32")) == pytest.approx(loss(rows=slice(0, 2)),
+                                                                    rel=1e-5)
+    assert loss(np.array([2, 2, 0, 0], "float32")) != pytest.approx(loss(), rel=1e-3)
+
+
+def test_fit_passes_sample_weight_and_takes_only_x_y_batch_size_by_position(digits):
+    vae = make_vae(digits.image_shape, latent_dim=2)
+    x = digits.x_train[:64]
+    logs = vae.fit(x, None, 32, epochs=1, sample_weight=np.zeros(64, "float32"), verbose=0)
+    assert logs.history["loss"] == [0.0]  # every example weighted 0
+    with pytest.raises(TypeError):
+        vae.fit(x, None, 32, 1)  # keras.Model.fit's 4th positional is epochs
+
+
+def test_transform_is_declared_on_the_shared_base(digits):
+    assert "transform" in vl.models.LatentModel.__dict__
+    base = vl.models.LatentModel(vl.models.build_encoder(digits.image_shape, 2),
+                                 vl.models.build_decoder(2, digits.image_shape))
+    with pytest.raises(NotImplementedError, match="LatentModel does not define transform"):
+        base.reconstruct(digits.x_test[:2])
+
+
+def test_compile_with_defaults_is_public_and_sets_adam(digits):
+    vae = vl.models.VAE(vl.models.build_encoder(digits.image_shape, 2),
+                        vl.models.build_decoder(2, digits.image_shape))
+    vae.compile_with_defaults(learning_rate=1e-3)
+    assert isinstance(vae.optimizer, keras.optimizers.Adam)
+    assert float(vae.optimizer.learning_rate.numpy()) == pytest.approx(1e-3)
+    assert vae.steps_per_execution == vl.backend.steps_per_execution(16)

@@ -65,3 +65,19 @@ def test_every_random_choice_in_a_notebook_follows_vaelearn_seed(path):
     assert "SEED = vl.seed()" in code, f"{path.name} does not read VAELEARN_SEED"
     fixed = re.findall(r"(?:seed|random_state)\s*=\s*\d+|default_rng\(\s*\d+\s*\)", code)
     assert not fixed, f"{path.name} fixes a random choice instead of deriving it from SEED: {fixed}"
+
+def test_every_public_module_declares_all_and_its_names_exist():
+    import importlib
+    import pkgutil
+
+    import vaelearn
+
+    for info in pkgutil.walk_packages(vaelearn.__path__, "vaelearn."):
+        # Exercise modules only register reference solutions; bundled/ holds course files.
+        if info.name.startswith(("vaelearn.exercises.", "vaelearn.bundled")) or \
+                info.name == "vaelearn.classroom":
+            continue
+        module = importlib.import_module(info.name)
+        assert hasattr(module, "__all__"), f"{info.name} has no __all__"
+        missing = [name for name in module.__all__ if not hasattr(module, name)]
+        assert not missing, f"{info.name}.__all__ names missing {missing}"

@@ -11,7 +11,8 @@ from vaelearn.quiz.loading import _validator
 QUIZ_FILES = sorted(vaelearn.quiz.quiz_dir().glob("*.yaml"))
 
 
-def test_quiz_dir_is_the_repository_quizzes_folder():
+def test_quiz_dir_is_the_repository_quizzes_folder_in_a_checkout():
+    # An installed wheel reads its bundled copy instead: tests/test_wheel.py.
     assert vaelearn.quiz.quiz_dir() == Path(vaelearn.__file__).resolve().parents[1] / "quizzes"
     assert {"eli5", "00_welcome"} <= set(vaelearn.quiz.available())
 

@@ -1,8 +1,9 @@
 """vaelearn: the helper package of a hands-on course on Variational Autoencoders.
 
 Submodules are imported on first use, so ``import vaelearn.quiz`` answers instantly and
-only the modelling modules pay for importing TensorFlow. Once ``vaelearn`` is imported,
-``keras.saving.load_model`` finds its model classes (see :mod:`vaelearn.saving`).
+only the modelling modules pay for importing Keras and its backend. Once ``vaelearn`` is
+imported, TensorFlow starts without its C++ log (:mod:`vaelearn.backend`) and
+``keras.saving.load_model`` finds vaelearn's model classes (:mod:`vaelearn.saving`).
 """
 
 import importlib
@@ -13,38 +14,40 @@ from .saving import register_with_keras as _register_with_keras
 quiet_tensorflow_import()
 
 __version__ = "0.1.0"
+__all__ = ["seed"]
 
 _SUBMODULES = (
-    "anomaly", "backend", "batching", "classroom", "conditional", "data", "errors", "exercises",
-    "explorer", "files", "gradients", "import_hooks", "losses", "metrics", "models", "plots", "quiz",
-    "saving", "sources", "training",
+    "anomaly", "backend", "batching", "classroom", "conditional", "course", "data", "errors",
+    "exercises", "explorer", "files", "gradients", "import_hooks", "losses", "metrics", "models",
+    "plots", "quiz", "saving", "sources", "training",
 )
 
 
 def seed(n=None):
     """Make a run reproducible and return its seed.
 
-    ``n`` defaults to ``$VAELEARN_SEED`` (0 when unset), so one variable re-runs a whole
-    notebook with other random weights, samples and subsets. Seeds Python, NumPy and the
-    Keras backend; on TensorFlow it also makes ops deterministic (which switches Keras'
+    Seeds Python, NumPy and the Keras backend, and makes the backend's ops deterministic
+    where it can (:func:`vaelearn.backend.set_seed`; on TensorFlow this switches Keras'
     automatic XLA compilation off).
+
+    Parameters
+    ----------
+    n : int, optional
+        The seed; defaults to ``$VAELEARN_SEED`` (0 when unset), so one variable re-runs
+        a whole notebook with other random weights, samples and subsets.
+
+    Returns
+    -------
+    int
+        The seed used.
     """
     import os
-    import random
 
-    import numpy as np
+    from .backend import set_seed
 
     if n is None:
         n = int(os.environ.get("VAELEARN_SEED", "0"))
-    random.seed(n)
-    np.random.seed(n)
-    import keras
-
-    keras.utils.set_random_seed(n)
-    if keras.backend.backend() == "tensorflow":
-        import tensorflow as tf
-
-        tf.config.experimental.enable_op_determinism()
+    set_seed(n)
     return n
 
 

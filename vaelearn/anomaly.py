@@ -23,6 +23,9 @@ Scores (``score_samples`` returns minus the anomaly score, so higher is more nor
 
 import numpy as np
 from sklearn.base import BaseEstimator, OutlierMixin
+from sklearn.utils.validation import check_is_fitted
+
+__all__ = ["SCORES", "VAEAnomalyDetector"]
 
 SCORES = ("reconstruction", "elbo", "iwae", "elbo_minus_entropy")
 
@@ -67,7 +70,7 @@ class VAEAnomalyDetector(OutlierMixin, BaseEstimator):
         Examples with ``score_samples(x) < threshold_`` are predicted anomalous.
     """
 
-    def __init__(self, latent_dim=8, epochs=40, batch_size=64, learning_rate=1e-3,
+    def __init__(self, *, latent_dim=8, epochs=40, batch_size=64, learning_rate=1e-3,
                  hidden=(256, 128), beta=1.0, likelihood="bernoulli",
                  decoder_std=1.0, score="elbo_minus_entropy", contamination=0.05, threshold=None,
                  n_samples=10, k=50, seed=0):
@@ -93,7 +96,7 @@ class VAEAnomalyDetector(OutlierMixin, BaseEstimator):
             raise ValueError("score='elbo_minus_entropy' corrects a Bernoulli likelihood; with "
                              f"likelihood={self.likelihood!r} use score='elbo'.")
 
-    def _validate_params(self):
+    def _check_params(self):
         self._check_score(self.score)
         if self.threshold is None and not 0 < self.contamination <= 0.5:
             raise ValueError(f"contamination must be in (0, 0.5], got {self.contamination}.")
@@ -105,7 +108,7 @@ class VAEAnomalyDetector(OutlierMixin, BaseEstimator):
         """
         from .models import make_vae
 
-        self._validate_params()
+        self._check_params()
         X = np.asarray(X, dtype="float32")
         self.model_ = make_vae(X.shape[1:], latent_dim=self.latent_dim, hidden=tuple(self.hidden),
                                beta=self.beta, likelihood=self.likelihood,
@@ -119,10 +122,6 @@ class VAEAnomalyDetector(OutlierMixin, BaseEstimator):
             self.threshold_ = float(np.quantile(self.score_samples(X), self.contamination))
         return self
 
-    def _check_fitted(self):
-        if not hasattr(self, "model_"):
-            raise RuntimeError("This VAEAnomalyDetector is not fitted yet: call fit(X) first.")
-
     def score_samples(self, X, score=None):
         """Normality of each example ``(n,)``: higher means more normal.
 
@@ -131,7 +130,7 @@ class VAEAnomalyDetector(OutlierMixin, BaseEstimator):
         summed squared error for ``"reconstruction"``, nats otherwise."""
         from .losses import elbo, iwae_bound, pixel_entropy
 
-        self._check_fitted()
+        check_is_fitted(self, "model_")
         score = self.score if score is None else score
         self._check_score(score)
         X = np.asarray(X, dtype="float32")

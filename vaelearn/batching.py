@@ -5,6 +5,8 @@ import numbers
 import numpy as np
 from keras import ops
 
+__all__ = ["check_batch_size", "in_batches"]
+
 
 def check_batch_size(batch_size):
     """Raise a ValueError unless ``batch_size`` is a positive integer."""
@@ -13,10 +15,22 @@ def check_batch_size(batch_size):
 
 
 def in_batches(fn, *arrays, batch_size=1024):
-    """``fn(*slices)`` on consecutive slices of the equally long ``arrays`` (as float32).
+    """``fn(*slices)`` on consecutive slices of the equally long ``arrays``.
 
-    Returns the outputs concatenated as NumPy arrays; a function returning a tuple of
-    tensors gives a tuple of arrays. Empty inputs give empty outputs of the right shapes."""
+    Parameters
+    ----------
+    fn : callable
+        Maps slices (float32 arrays of up to ``batch_size`` rows each) to a tensor or a
+        tuple of tensors.
+    *arrays : array_like, shape (n, ...)
+    batch_size : int
+
+    Returns
+    -------
+    numpy.ndarray or tuple of numpy.ndarray
+        The outputs concatenated along axis 0; empty inputs give empty outputs of the right
+        shapes.
+    """
     check_batch_size(batch_size)
     arrays = [np.asarray(a, dtype="float32") for a in arrays]
     n = len(arrays[0])

@@ -23,8 +23,21 @@ from .models import DEFAULT_LEARNING_RATE, VAE, serializable
 
 
 def build_conditional_encoder(input_shape, n_classes, latent_dim, hidden=(256, 128)):
-    """[x ``(n, *input_shape)``, y one-hot ``(n, n_classes)``] -> [z_mean, z_log_var]
-    ``(n, latent_dim)`` each. An MLP on the flattened image concatenated with the label."""
+    """The encoder q(z | x, y): an MLP on the flattened image concatenated with the label.
+
+    Parameters
+    ----------
+    input_shape : tuple of int
+    n_classes : int
+    latent_dim : int
+    hidden : tuple of int
+
+    Returns
+    -------
+    keras.Model
+        [x ``(n, *input_shape)``, y one-hot ``(n, n_classes)``] -> [z_mean, z_log_var],
+        each ``(n, latent_dim)``.
+    """
     x = keras.Input(tuple(input_shape), name="x")
     y = keras.Input((n_classes,), name="y")
     h = layers.Concatenate()([layers.Flatten()(x), y])
@@ -36,8 +49,21 @@ def build_conditional_encoder(input_shape, n_classes, latent_dim, hidden=(256, 1
 
 
 def build_conditional_decoder(latent_dim, n_classes, output_shape, hidden=(256, 128)):
-    """[z ``(n, latent_dim)``, y one-hot ``(n, n_classes)``] -> logits or means
-    ``(n, *output_shape)``. Mirrors :func:`build_conditional_encoder`."""
+    """The decoder p(x | z, y); mirrors :func:`build_conditional_encoder`.
+
+    Parameters
+    ----------
+    latent_dim : int
+    n_classes : int
+    output_shape : tuple of int
+    hidden : tuple of int
+
+    Returns
+    -------
+    keras.Model
+        [z ``(n, latent_dim)``, y one-hot ``(n, n_classes)``] -> logits or means
+        ``(n, *output_shape)``.
+    """
     output_shape = tuple(output_shape)
     z = keras.Input((latent_dim,), name="z")
     y = keras.Input((n_classes,), name="y")
@@ -96,12 +122,14 @@ class ConditionalVAE(VAE):
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         images, _ = x
-        return super().compute_loss(x=images, y=None, y_pred=y_pred, training=training)
+        return super().compute_loss(x=images, y=None, y_pred=y_pred,
+                                    sample_weight=sample_weight, training=training)
 
-    def fit(self, x=None, y=None, validation_data=None, **kwargs):
+    def fit(self, x=None, y=None, batch_size=None, *, validation_data=None, **kwargs):
         """Train on images ``x`` ``(n, *example_shape)`` and their labels ``y`` (integers
         ``(n,)`` or one-hot ``(n, n_classes)``). ``validation_data``: ``(x_val, y_val)``.
-        Other keyword arguments go to ``keras.Model.fit``."""
+        Other keyword arguments (``epochs``, ``sample_weight``, ...) go to
+        ``keras.Model.fit``."""
         if y is None:
             raise ValueError("A ConditionalVAE trains on images and labels: call fit(x, y).")
         x = np.asarray(x, dtype="float32")
@@ -112,7 +140,7 @@ class ConditionalVAE(VAE):
             x_val = np.asarray(x_val, dtype="float32")
             self.check_inputs(x_val)
             validation_data = ([x_val, self.one_hot(y_val)],)
-        return super().fit(inputs, None, validation_data=validation_data, **kwargs)
+        return super().fit(inputs, None, batch_size, validation_data=validation_data, **kwargs)
 
     def _batched_pair(self, fn, a, labels, batch_size=1024):
         y = self.one_hot(labels, len(a))
@@ -153,12 +181,25 @@ class ConditionalVAE(VAE):
 def make_conditional_vae(input_shape, n_classes=10, latent_dim=2, hidden=(256, 128), beta=1.0,
                          likelihood="bernoulli", decoder_std=1.0, free_bits=0.0, seed=0,
                          learning_rate=DEFAULT_LEARNING_RATE):
-    """Build and compile a :class:`ConditionalVAE` (MLP encoder and decoder, Adam)."""
+    """Build and compile a :class:`ConditionalVAE` (MLP encoder and decoder) with the
+    course's defaults.
+
+    Parameters
+    ----------
+    input_shape, n_classes, latent_dim, hidden
+        As in :func:`build_conditional_encoder`.
+    beta, likelihood, decoder_std, free_bits, seed, learning_rate
+        As in :func:`vaelearn.models.make_vae`.
+
+    Returns
+    -------
+    ConditionalVAE
+    """
     cvae = ConditionalVAE(build_conditional_encoder(input_shape, n_classes, latent_dim, hidden),
                           build_conditional_decoder(latent_dim, n_classes, input_shape, hidden),
                           n_classes=n_classes, beta=beta, likelihood=likelihood,
                           decoder_std=decoder_std, free_bits=free_bits, seed=seed)
-    cvae._compile_defaults(learning_rate)
+    cvae.compile_with_defaults(learning_rate)
     return cvae
 
 

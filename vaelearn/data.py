@@ -23,6 +23,9 @@ import numpy as np
 from .errors import CorruptCacheError, DatasetUnavailableError, UnknownDatasetError
 from .sources import data_dir, file_digest, is_cached, remote_files, verify
 
+__all__ = ["DATASET_NAMES", "IMAGE_DATASETS", "TOY_DATASETS", "Dataset", "binarize", "load",
+           "make_ring"]
+
 IMAGE_DATASETS = ("mnist_sample", "digits", "mnist", "fashion_mnist")
 TOY_DATASETS = ("ring",)
 DATASET_NAMES = ("auto",) + IMAGE_DATASETS + TOY_DATASETS
@@ -52,8 +55,18 @@ class Dataset:
                 f"example shape {self.image_shape})")
 
     def subset(self, n_train=None, n_test=None, *, seed=0):
-        """A random subset: ``n_train`` training and ``n_test`` test examples (all when None
-        or larger than the split), drawn without replacement, in random order."""
+        """A random subset, drawn without replacement, in random order.
+
+        Parameters
+        ----------
+        n_train, n_test : int, optional
+            Examples kept from each split (all when None or larger than the split).
+        seed : int
+
+        Returns
+        -------
+        Dataset
+        """
         rng = np.random.default_rng(seed)
 
         def pick(x, y, n):
@@ -66,11 +79,22 @@ class Dataset:
 
 
 def binarize(x, *, seed=0):
-    """Binary pixels drawn as x_bin ~ Bernoulli(x), float32 of the shape of ``x``.
+    """Binary pixels drawn as x_bin ~ Bernoulli(x).
 
     A Bernoulli likelihood is a normalised probability only for binary pixels. The published
     MNIST log-likelihoods train on a fresh draw every epoch (*dynamic* binarisation: the
     ``VAE``'s ``binarize=True``) and evaluate on one fixed draw, made by this function.
+
+    Parameters
+    ----------
+    x : array_like
+        Grey levels in [0, 1].
+    seed : int
+
+    Returns
+    -------
+    numpy.ndarray
+        0.0 or 1.0, float32, shaped like ``x``.
     """
     x = np.asarray(x)
     return (np.random.default_rng(seed).random(x.shape) < x).astype("float32")
@@ -198,8 +222,22 @@ def _to_unit(images):
 def make_ring(n_train=4000, n_test=1000, n_modes=8, radius=1.0, sigma=0.05, seed=0):
     """The 8-Gaussian ring: mode k centred at angle 2*pi*k/n_modes on a circle.
 
-    Returns a :class:`Dataset` with 2-D points, the mode index as label, and
-    ``info={"centers": (n_modes, 2) array, "sigma": sigma}``.
+    Parameters
+    ----------
+    n_train, n_test : int
+        Points in each split.
+    n_modes : int
+    radius : float
+        The circle's radius.
+    sigma : float
+        Each mode's standard deviation.
+    seed : int
+
+    Returns
+    -------
+    Dataset
+        2-D points ``(n, 2)``, the mode index as label, and
+        ``info={"centers": (n_modes, 2) array, "sigma": sigma}``.
     """
     rng = np.random.default_rng(seed)
     angles = 2 * np.pi * np.arange(n_modes) / n_modes

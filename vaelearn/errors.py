@@ -1,5 +1,8 @@
 """Exceptions that tell a learner what went wrong and how to fix it."""
 
+__all__ = ["CorruptCacheError", "DatasetUnavailableError", "TrainingDivergedError",
+           "UnknownDatasetError", "VaelearnError"]
+
 
 class VaelearnError(Exception):
     """Base class for every error vaelearn raises on purpose."""

@@ -14,12 +14,27 @@ import io
 
 import numpy as np
 
+__all__ = ["CSS_CLASS", "image_png", "latent_explorer"]
+
 CSS_CLASS = "vaelearn-latent-explorer"
 
 
 def image_png(image, width=160, cmap="gray_r"):
-    """PNG bytes of one image ``(H, W[, 1])`` with values in [0, 1], enlarged by pixel
-    repetition (no smoothing) to about ``width`` pixels wide."""
+    """One image as PNG bytes, enlarged by pixel repetition (no smoothing).
+
+    Parameters
+    ----------
+    image : array_like, shape (H, W) or (H, W, 1)
+        Grey levels in [0, 1].
+    width : int
+        About how many pixels wide the PNG is.
+    cmap : str
+        A matplotlib colour map.
+
+    Returns
+    -------
+    bytes
+    """
     from matplotlib.image import imsave
 
     image = np.asarray(image, dtype="float64")

@@ -7,7 +7,8 @@ J(mu, log_var) = E_z[f(z)], both estimators average per-sample gradients:
   dJ/dmu ~ f(z) (z - mu) / sigma^2 and dJ/dlog_var ~ f(z) ((z - mu)^2 / sigma^2 - 1) / 2.
 - reparameterization (pathwise): write z = mu + sigma * eps, eps ~ N(0, I), and
   differentiate f through z: dJ/dmu ~ f'(z) and dJ/dlog_var ~ f'(z) * sigma * eps / 2.
-  f must be differentiable; here automatic differentiation (TensorFlow) computes f'.
+  f must be differentiable; here the Keras backend's automatic differentiation computes
+  f' (:func:`vaelearn.backend.value_and_grad`).
 
 Both are unbiased; their variances differ, often by orders of magnitude. Each function
 returns one estimate per sample, so the caller can measure mean, spread and standard error.
@@ -16,6 +17,9 @@ returns one estimate per sample, so the caller can measure mean, spread and stan
 from dataclasses import dataclass
 
 import numpy as np
+
+__all__ = ["Estimates", "Summary", "reparameterized_estimates", "score_function_estimates",
+           "summarize"]
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,16 @@ class Summary:
 
 
 def summarize(samples):
-    """:class:`Summary` of per-sample estimates ``(n, d)`` (or ``(n,)``)."""
+    """Mean, variance and standard error of per-sample estimates.
+
+    Parameters
+    ----------
+    samples : array_like, shape (n, d) or (n,)
+
+    Returns
+    -------
+    Summary
+    """
     samples = np.asarray(samples, dtype="float64")
     if samples.ndim == 1:
         samples = samples[:, None]
@@ -58,8 +71,23 @@ def _draw(mu, log_var, n, seed):
 def score_function_estimates(f, mu, log_var, n=1000, seed=None):
     """REINFORCE: ``n`` single-sample estimates of the gradient of E[f(z)].
 
-    ``f`` maps codes ``(n, d)`` (NumPy) to values ``(n,)``; it is only evaluated, never
-    differentiated. Returns :class:`Estimates`."""
+    Parameters
+    ----------
+    f : callable
+        Maps codes ``(n, d)`` (a NumPy array) to values ``(n,)``; it is only evaluated,
+        never differentiated.
+    mu, log_var : array_like, shape (d,)
+        The Gaussian's mean and log-variance (``log_var`` may be a scalar).
+    n : int
+        Number of samples.
+    seed : int, optional
+        Seeds the draws.
+
+    Returns
+    -------
+    Estimates
+        ``d_mu`` and ``d_log_var``, each ``(n, d)``.
+    """
     mu, log_var, sigma, eps = _draw(mu, log_var, n, seed)
     z = mu + sigma * eps
     values = np.asarray(f(z), dtype="float64").reshape(n, 1)
@@ -69,21 +97,40 @@ def score_function_estimates(f, mu, log_var, n=1000, seed=None):
 
 
 def reparameterized_estimates(f, mu, log_var, n=1000, seed=None):
-    """Pathwise: ``n`` single-sample estimates of the gradient of E[f(z)], computed by
-    differentiating f(mu + exp(log_var / 2) * eps) with ``tf.GradientTape``.
+    """Pathwise: ``n`` single-sample estimates of the gradient of E[f(z)].
 
-    ``f`` maps a float32 tensor ``(n, d)`` to ``(n,)`` with differentiable ops
-    (``keras.ops`` or TensorFlow). The samples are independent, so the gradient of the sum
-    of f over the batch, with respect to each sample's own copy of mu and log_var, is the
-    per-sample gradient. Returns :class:`Estimates`."""
-    import tensorflow as tf
+    Each is the gradient of f(mu + exp(log_var / 2) * eps) for one draw of eps, computed
+    by the Keras backend's automatic differentiation. The samples are independent, so the
+    gradient of the sum of f over the batch, with respect to each sample's own copy of mu
+    and log_var, is the per-sample gradient.
 
-    mu, log_var, sigma, eps = _draw(mu, log_var, n, seed)
-    mu_t = tf.Variable(np.broadcast_to(mu, eps.shape).astype("float32"))
-    log_var_t = tf.Variable(np.broadcast_to(log_var, eps.shape).astype("float32"))
-    eps_t = tf.constant(eps.astype("float32"))
-    with tf.GradientTape() as tape:
-        z = mu_t + tf.exp(0.5 * log_var_t) * eps_t
-        total = tf.reduce_sum(f(z))
-    d_mu, d_log_var = tape.gradient(total, [mu_t, log_var_t])
-    return Estimates(d_mu.numpy().astype("float64"), d_log_var.numpy().astype("float64"))
+    Parameters
+    ----------
+    f : callable
+        Maps a float32 tensor of codes ``(n, d)`` to values ``(n,)`` with differentiable
+        ``keras.ops`` (or Keras layers and models).
+    mu, log_var : array_like, shape (d,)
+        The Gaussian's mean and log-variance (``log_var`` may be a scalar).
+    n : int
+        Number of samples.
+    seed : int, optional
+        Seeds the draws of eps.
+
+    Returns
+    -------
+    Estimates
+        ``d_mu`` and ``d_log_var``, each ``(n, d)``.
+    """
+    from keras import ops
+
+    from .backend import value_and_grad
+
+    mu, log_var, _, eps = _draw(mu, log_var, n, seed)
+    eps = eps.astype("float32")
+
+    def total(mu_t, log_var_t):
+        return ops.sum(f(mu_t + ops.exp(0.5 * log_var_t) * ops.convert_to_tensor(eps)))
+
+    _, (d_mu, d_log_var) = value_and_grad(total, np.broadcast_to(mu, eps.shape),
+                                          np.broadcast_to(log_var, eps.shape))
+    return Estimates(d_mu.astype("float64"), d_log_var.astype("float64"))

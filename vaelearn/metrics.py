@@ -9,11 +9,24 @@ import numpy as np
 from scipy.special import logsumexp
 from sklearn.metrics import pairwise_distances
 
+__all__ = ["ACTIVE_UNIT_THRESHOLD", "ModeCoverage", "active_units", "kl_per_dimension",
+           "latent_activity", "mode_coverage", "mutual_information", "sample_diversity"]
+
 ACTIVE_UNIT_THRESHOLD = 0.01
 
 
 def latent_activity(z_mean):
-    """A_j = Var_x(mu_j(x)) for each latent dimension j (Burda et al., 2015). ``(d,)``."""
+    """A_j = Var_x(mu_j(x)) for each latent dimension j (Burda et al., 2015).
+
+    Parameters
+    ----------
+    z_mean : array_like, shape (n, d)
+        Posterior means of n examples.
+
+    Returns
+    -------
+    numpy.ndarray, shape (d,)
+    """
     return np.var(np.asarray(z_mean, dtype="float64"), axis=0)
 
 
@@ -21,21 +34,53 @@ def active_units(z_mean, threshold=ACTIVE_UNIT_THRESHOLD):
     """How many latent dimensions have activity A_j above ``threshold``.
 
     A dimension whose posterior mean never moves with x carries no information about x:
-    the decoder must ignore it (posterior collapse in that dimension)."""
+    the decoder must ignore it (posterior collapse in that dimension).
+
+    Parameters
+    ----------
+    z_mean : array_like, shape (n, d)
+    threshold : float
+
+    Returns
+    -------
+    int
+    """
     return int(np.sum(latent_activity(z_mean) > threshold))
 
 
 def kl_per_dimension(z_mean, z_log_var):
-    """KL(q(z_j|x) || N(0, 1)) averaged over examples, per dimension, in nats. ``(d,)``."""
+    """KL(q(z_j|x) || N(0, 1)) averaged over examples, per dimension.
+
+    Parameters
+    ----------
+    z_mean, z_log_var : array_like, shape (n, d)
+
+    Returns
+    -------
+    numpy.ndarray, shape (d,)
+        Nats.
+    """
     z_mean, z_log_var = np.asarray(z_mean, "float64"), np.asarray(z_log_var, "float64")
     return 0.5 * np.mean(z_mean**2 + np.exp(z_log_var) - z_log_var - 1.0, axis=0)
 
 
 def mutual_information(z_mean, z_log_var, seed=0):
-    """Estimate I_q(x; z) in nats, with q(z) approximated by the mixture of the n posteriors.
+    """Estimate I_q(x; z), with q(z) approximated by the mixture of the n posteriors.
 
     I = E_x E_{q(z|x)}[log q(z|x) - log q(z)], one z per x. The estimate cannot exceed
-    log(n), so use a few hundred examples or more."""
+    log(n), so use a few hundred examples or more.
+
+    Parameters
+    ----------
+    z_mean, z_log_var : array_like, shape (n, d)
+    seed : int
+        Seeds the draw of z.
+
+    Returns
+    -------
+    float
+        Nats.
+    """
     mu, log_var = np.asarray(z_mean, "float64"), np.asarray(z_log_var, "float64")
     n, d = mu.shape
     var = np.exp(log_var)
@@ -59,7 +104,21 @@ class ModeCoverage:
 
 
 def mode_coverage(samples, centers, sigma, n_sigma=3.0):
-    """Score 2-D samples against a mixture of Gaussians with these ``centers``."""
+    """Score 2-D samples against a mixture of Gaussians with these ``centers``.
+
+    Parameters
+    ----------
+    samples : array_like, shape (n, 2)
+    centers : array_like, shape (k, 2)
+    sigma : float
+        The modes' standard deviation.
+    n_sigma : float
+        How far from a centre a sample still counts as on that mode.
+
+    Returns
+    -------
+    ModeCoverage
+    """
     dist = pairwise_distances(np.asarray(samples), np.asarray(centers))
     nearest = dist.argmin(axis=1)
     good = dist.min(axis=1) <= n_sigma * sigma
@@ -86,7 +145,16 @@ def fit_judge(images, labels, *, n_components=50, seed=0):
 
 
 def sample_diversity(images):
-    """Mean Euclidean distance between pairs of images (flattened): 0 when all are equal."""
+    """Mean Euclidean distance between pairs of images (flattened): 0 when all are equal.
+
+    Parameters
+    ----------
+    images : array_like, shape (n, ...)
+
+    Returns
+    -------
+    float
+    """
     flat = np.asarray(images, dtype="float64").reshape(len(images), -1)
     dist = pairwise_distances(flat)
     n = len(flat)

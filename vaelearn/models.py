@@ -22,13 +22,15 @@ import numpy as np
 from keras import layers, ops
 
 from . import losses, saving
+from .backend import steps_per_execution
 from .batching import check_batch_size, in_batches
 from .saving import load_model
 from .training import NaNGuard
 
 __all__ = [
-    "Autoencoder", "LatentModel", "Sampling", "VAE", "build_decoder", "build_encoder",
-    "load_model", "make_autoencoder", "make_vae",
+    "ARCHITECTURES", "DEFAULT_BATCH_SIZE", "DEFAULT_LEARNING_RATE", "LIKELIHOODS", "Autoencoder",
+    "LatentModel", "Sampling", "VAE", "build_decoder", "build_encoder", "load_model",
+    "make_autoencoder", "make_vae",
 ]
 
 LIKELIHOODS = ("bernoulli", "gaussian")
@@ -77,9 +79,25 @@ def _conv_base_shape(shape):
 
 
 def build_encoder(input_shape, latent_dim, arch="mlp", hidden=(256, 128), variational=True):
-    """x ``(n, *input_shape)`` -> [z_mean, z_log_var] ``(n, latent_dim)`` each, or z when
-    ``variational=False``. ``arch="conv"``: two stride-2 convolutions (32, 64 filters) then
-    a dense layer of ``hidden[-1]`` units, as in the Keras reference VAE."""
+    """The encoder: x ``(n, *input_shape)`` -> [z_mean, z_log_var], each ``(n, latent_dim)``.
+
+    Parameters
+    ----------
+    input_shape : tuple of int
+        One example's shape, e.g. ``(28, 28, 1)``.
+    latent_dim : int
+    arch : {"mlp", "conv"}
+        "mlp": dense layers of ``hidden`` units; "conv": two stride-2 convolutions (32, 64
+        filters) then a dense layer of ``hidden[-1]`` units, as in the Keras reference VAE
+        (H and W divisible by 4).
+    hidden : tuple of int
+    variational : bool
+        False: one output, the code z ``(n, latent_dim)`` (a plain autoencoder's encoder).
+
+    Returns
+    -------
+    keras.Model
+    """
     _check_choice(arch, ARCHITECTURES, "arch")
     inputs = keras.Input(tuple(input_shape), name="x")
     if arch == "conv":
@@ -100,8 +118,22 @@ def build_encoder(input_shape, latent_dim, arch="mlp", hidden=(256, 128), variat
 
 
 def build_decoder(latent_dim, output_shape, arch="mlp", hidden=(256, 128)):
-    """z ``(n, latent_dim)`` -> logits or means ``(n, *output_shape)``, no output activation.
-    Mirrors :func:`build_encoder`."""
+    """The decoder: z ``(n, latent_dim)`` -> logits or means ``(n, *output_shape)``.
+
+    Mirrors :func:`build_encoder`; no output activation.
+
+    Parameters
+    ----------
+    latent_dim : int
+    output_shape : tuple of int
+        One example's shape.
+    arch : {"mlp", "conv"}
+    hidden : tuple of int
+
+    Returns
+    -------
+    keras.Model
+    """
     _check_choice(arch, ARCHITECTURES, "arch")
     output_shape = tuple(output_shape)
     z = keras.Input((latent_dim,), name="z")
@@ -190,7 +222,7 @@ class LatentModel(keras.Model):
                 f"{x.max():.3g}]. Scale the data (e.g. x / 255) or use likelihood='gaussian'."
             )
 
-    def fit(self, x=None, y=None, batch_size=None, callbacks=None, validation_data=None,
+    def fit(self, x=None, y=None, batch_size=None, *, callbacks=None, validation_data=None,
             **kwargs):
         """keras.Model.fit, plus input checks and a clear stop if the loss becomes NaN.
 
@@ -201,7 +233,9 @@ class LatentModel(keras.Model):
         the last finite weights and raises ``TrainingDivergedError``.
 
         ``batch_size`` defaults to ``DEFAULT_BATCH_SIZE`` for array inputs;
-        ``validation_data`` may be a plain array of inputs."""
+        ``validation_data`` may be a plain array of inputs; ``sample_weight`` ``(n,)``
+        weights each example's loss (see :func:`vaelearn.losses.batch_mean`). Options after
+        ``batch_size`` are keyword-only (``keras.Model.fit``'s 4th is ``epochs``)."""
         self._check_fit_inputs(x)
         if (isinstance(x, (np.ndarray, list, tuple)) or ops.is_tensor(x)) and batch_size is None:
             batch_size = DEFAULT_BATCH_SIZE
@@ -210,6 +244,9 @@ class LatentModel(keras.Model):
         if isinstance(validation_data, np.ndarray) or ops.is_tensor(validation_data):
             self.check_inputs(validation_data)
             validation_data = (validation_data,)
+        if y is None and kwargs.get("sample_weight") is not None:
+            # Keras drops sample weights given without targets; unused targets carry them.
+            y = np.zeros(len(keras.tree.flatten(x)[0]), "float32")
         callbacks = list(callbacks or [])
         if not any(isinstance(callback, NaNGuard) for callback in callbacks):
             callbacks.append(NaNGuard())
@@ -237,6 +274,12 @@ class LatentModel(keras.Model):
         See ``keras.Model.save``; load it back with :func:`load_model`."""
         with saving.model_file(filepath, overwrite=overwrite) as tmp:
             super().save(tmp, **kwargs)
+
+    def transform(self, x, batch_size=1024):
+        """The point code of each input ``(n, *example_shape)``. ``(n, latent_dim)``.
+
+        Every model defines it: the autoencoder's code, the VAE's posterior mean."""
+        raise NotImplementedError(f"{type(self).__name__} does not define transform()")
 
     def decode(self, z, batch_size=1024):
         """Mean images for codes ``z`` ``(n, latent_dim)`` -> ``(n, *example_shape)``."""
@@ -271,10 +314,14 @@ class LatentModel(keras.Model):
         z = (temperature * rng.standard_normal((n, self.latent_dim))).astype("float32")
         return self.draw(z, seed=rng) if draw else self.decode(z)
 
-    def _compile_defaults(self, learning_rate):
-        # Several batches per compiled call cut Keras' per-batch overhead on small CPUs
-        # (BENCHMARKS.md); batch callbacks then run once per 16 batches.
-        self.compile(optimizer=keras.optimizers.Adam(learning_rate), steps_per_execution=16)
+    def compile_with_defaults(self, learning_rate=DEFAULT_LEARNING_RATE):
+        """Compile with the course's defaults: Adam at ``learning_rate``, and 16 training
+        steps per compiled call where the backend allows it (not on PyTorch).
+
+        Several batches per compiled call cut Keras' per-batch overhead on small CPUs
+        (BENCHMARKS.md); batch-level callbacks then run once per 16 batches."""
+        self.compile(optimizer=keras.optimizers.Adam(learning_rate),
+                     steps_per_execution=steps_per_execution(16))
 
     def get_config(self):
         return {
@@ -303,7 +350,7 @@ class Autoencoder(LatentModel):
         return {"reconstruction": self.decoder(self.encoder(x, training=training), training=training)}
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-        rec = ops.mean(-self.log_likelihood(x, y_pred["reconstruction"]))
+        rec = losses.batch_mean(-self.log_likelihood(x, y_pred["reconstruction"]), sample_weight)
         self.reconstruction_loss_tracker.update_state(rec, sample_weight=ops.shape(x)[0])
         return rec
 
@@ -353,17 +400,27 @@ class VAE(LatentModel):
         return {"reconstruction": self.decoder(z, training=training),
                 "z_mean": z_mean, "z_log_var": z_log_var, "target": x}
 
-    def kl_term(self, z_mean, z_log_var):
-        """The KL penalty of the objective for one batch (a scalar), free bits included."""
-        kl_dims = ops.mean(losses.gaussian_kl_per_dimension(
-            ops.cast(z_mean, "float32"), ops.cast(z_log_var, "float32")), axis=0)
+    def kl_term(self, z_mean, z_log_var, sample_weight=None):
+        """The KL penalty of the objective for one batch (a scalar), free bits included.
+
+        Parameters
+        ----------
+        z_mean, z_log_var : tensor, shape (n, latent_dim)
+            The posterior parameters of the batch.
+        sample_weight : tensor, shape (n,), optional
+            Weights of the examples in the batch mean, as in :func:`vaelearn.losses.batch_mean`.
+        """
+        kl_dims = losses.gaussian_kl_per_dimension(
+            ops.cast(z_mean, "float32"), ops.cast(z_log_var, "float32"))
+        kl_dims = losses.batch_mean(kl_dims, sample_weight)
         if self.free_bits > 0:
             kl_dims = ops.maximum(kl_dims, self.free_bits)
         return ops.sum(kl_dims)
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-        rec = ops.mean(-self.log_likelihood(y_pred["target"], y_pred["reconstruction"]))
-        kl = self.kl_term(y_pred["z_mean"], y_pred["z_log_var"])
+        rec = losses.batch_mean(
+            -self.log_likelihood(y_pred["target"], y_pred["reconstruction"]), sample_weight)
+        kl = self.kl_term(y_pred["z_mean"], y_pred["z_log_var"], sample_weight)
         batch = ops.shape(x)[0]
         self.reconstruction_loss_tracker.update_state(rec, sample_weight=batch)
         self.kl_loss_tracker.update_state(kl, sample_weight=batch)
@@ -399,21 +456,62 @@ def _first_batch(data):
 def make_vae(input_shape, latent_dim=2, arch="mlp", hidden=(256, 128), beta=1.0,
              likelihood="bernoulli", decoder_std=1.0, free_bits=0.0, binarize=False, seed=0,
              learning_rate=DEFAULT_LEARNING_RATE):
-    """Build and compile a :class:`VAE` (Adam) for examples shaped ``input_shape``."""
+    """Build and compile a :class:`VAE` with the course's defaults.
+
+    Parameters
+    ----------
+    input_shape : tuple of int
+        One example's shape, e.g. ``data.image_shape``.
+    latent_dim : int
+    arch : {"mlp", "conv"}
+    hidden : tuple of int
+        Hidden layer sizes (see :func:`build_encoder`).
+    beta : float
+        Weight of the KL term.
+    likelihood : {"bernoulli", "gaussian"}
+    decoder_std : float or "learned"
+        The Gaussian likelihood's standard deviation.
+    free_bits : float
+        Nats below which no latent dimension's KL is pushed.
+    binarize : bool
+        Dynamic binarisation (Bernoulli likelihood only).
+    seed : int
+        Seeds the sampling noise.
+    learning_rate : float
+        Adam's learning rate (:meth:`LatentModel.compile_with_defaults`).
+
+    Returns
+    -------
+    VAE
+    """
     vae = VAE(build_encoder(input_shape, latent_dim, arch, hidden),
               build_decoder(latent_dim, input_shape, arch, hidden),
               beta=beta, likelihood=likelihood, decoder_std=decoder_std,
               free_bits=free_bits, binarize=binarize, seed=seed)
-    vae._compile_defaults(learning_rate)
+    vae.compile_with_defaults(learning_rate)
     return vae
 
 
 def make_autoencoder(input_shape, latent_dim=2, arch="mlp", hidden=(256, 128),
                      likelihood="bernoulli", learning_rate=DEFAULT_LEARNING_RATE):
-    """Build and compile a plain :class:`Autoencoder` with the same layers as ``make_vae``."""
+    """Build and compile a plain :class:`Autoencoder` with the same layers as :func:`make_vae`.
+
+    Parameters
+    ----------
+    input_shape : tuple of int
+    latent_dim : int
+    arch : {"mlp", "conv"}
+    hidden : tuple of int
+    likelihood : {"bernoulli", "gaussian"}
+    learning_rate : float
+
+    Returns
+    -------
+    Autoencoder
+    """
     ae = Autoencoder(build_encoder(input_shape, latent_dim, arch, hidden, variational=False),
                      build_decoder(latent_dim, input_shape, arch, hidden), likelihood=likelihood)
-    ae._compile_defaults(learning_rate)
+    ae.compile_with_defaults(learning_rate)
     return ae
 
 

@@ -8,6 +8,9 @@ import numpy as np
 from matplotlib.figure import Figure
 from scipy.stats import norm
 
+__all__ = ["image_grid", "interpolation", "latent_manifold", "latent_scatter",
+           "reconstructions", "training_curves"]
+
 
 def _show_figures_in_ipython():
     """Let IPython display a pyplot-free Figure as a PNG when it is a cell's value."""
@@ -30,7 +33,25 @@ def _images(images):
 
 
 def image_grid(images, ncols=8, titles=None, size=1.2, title=None):
-    """Show ``images`` ``(n, H, W[, 1])`` in a grid of ``ncols`` columns."""
+    """Show images in a grid.
+
+    Parameters
+    ----------
+    images : array_like, shape (n, H, W) or (n, H, W, 1)
+        Grey levels in [0, 1].
+    ncols : int
+        Columns of the grid.
+    titles : sequence, optional
+        One title per image.
+    size : float
+        Inches per image.
+    title : str, optional
+        The figure's title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     images = _images(images)
     nrows = int(np.ceil(len(images) / ncols))
     fig = Figure(figsize=(ncols * size, nrows * size + (0.4 if title else 0)))
@@ -47,7 +68,20 @@ def image_grid(images, ncols=8, titles=None, size=1.2, title=None):
 
 
 def reconstructions(originals, reconstructed, n=10, size=1.2):
-    """Originals (top row) above their reconstructions (bottom row)."""
+    """Originals (top row) above their reconstructions (bottom row).
+
+    Parameters
+    ----------
+    originals, reconstructed : array_like, shape (n, H, W[, 1])
+    n : int
+        Columns shown (at most ``len(originals)``).
+    size : float
+        Inches per image.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     n = min(n, len(originals))
     fig = Figure(figsize=(n * size, 2 * size + 0.3))
     axes = fig.subplots(2, n, squeeze=False)
@@ -61,7 +95,20 @@ def reconstructions(originals, reconstructed, n=10, size=1.2):
 
 
 def latent_scatter(z, labels=None, dims=(0, 1), title=None):
-    """Codes ``z`` ``(n, d)`` on two of their dimensions, coloured by ``labels``."""
+    """Codes on two of their dimensions, coloured by label.
+
+    Parameters
+    ----------
+    z : array_like, shape (n, d)
+    labels : array_like, shape (n,), optional
+    dims : tuple of int
+        The two dimensions plotted.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     z = np.asarray(z)
     fig = Figure(figsize=(5.5, 4.5))
     ax = fig.subplots()
@@ -78,7 +125,21 @@ def latent_scatter(z, labels=None, dims=(0, 1), title=None):
 def latent_manifold(model, n=15, size=4.0):
     """Decode an n x n grid of 2-D codes at standard-normal quantiles (one batched decode).
 
-    Quantiles rather than an even grid put the points where the prior puts its mass."""
+    Quantiles rather than an even grid put the points where the prior puts its mass.
+
+    Parameters
+    ----------
+    model : vaelearn.models.LatentModel
+        A model with a 2-D latent space.
+    n : int
+        Codes per side.
+    size : float
+        The figure's width and height in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     if model.latent_dim != 2:
         raise ValueError(f"latent_manifold needs a 2-D latent space, the model has {model.latent_dim}.")
     q = norm.ppf(np.linspace(0.05, 0.95, n))
@@ -96,7 +157,21 @@ def latent_manifold(model, n=15, size=4.0):
 
 
 def interpolation(model, x_start, x_end, steps=10, size=1.2):
-    """Decode evenly spaced points on the line between the codes of two inputs."""
+    """Decode evenly spaced points on the line between the codes of two inputs.
+
+    Parameters
+    ----------
+    model : vaelearn.models.LatentModel
+    x_start, x_end : array_like, shape model.example_shape
+    steps : int
+        Images, both ends included.
+    size : float
+        Inches per image.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     z = model.transform(np.stack([x_start, x_end]))
     t = np.linspace(0.0, 1.0, steps, dtype="float32")[:, None]
     images = model.decode((1 - t) * z[0] + t * z[1])
@@ -104,7 +179,19 @@ def interpolation(model, x_start, x_end, steps=10, size=1.2):
 
 
 def training_curves(history, keys=None):
-    """Plot the per-epoch values in a Keras ``History`` (or its ``.history`` dict)."""
+    """Plot the per-epoch values of a training run, with validation where logged.
+
+    Parameters
+    ----------
+    history : keras.callbacks.History or dict
+        ``fit``'s return value, or its ``.history``.
+    keys : sequence of str, optional
+        The logs to plot (default: every training log).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     logs = getattr(history, "history", history)
     keys = keys or [k for k in logs if not k.startswith("val_")]
     fig = Figure(figsize=(4 * len(keys), 3))

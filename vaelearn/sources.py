@@ -12,6 +12,9 @@ from pathlib import Path
 
 from .errors import CorruptCacheError, DatasetUnavailableError, UnknownDatasetError
 
+__all__ = ["KERAS_ORIGIN", "REMOTE_DATASETS", "RemoteFile", "data_dir", "file_digest",
+           "is_cached", "remote_files", "verify", "verify_cached"]
+
 KERAS_ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 
 

@@ -9,6 +9,8 @@ import numpy as np
 
 from .errors import TrainingDivergedError
 
+__all__ = ["KLAnnealing", "NaNGuard"]
+
 
 def epochs_for(n_examples, *, batch_size, updates):
     """The number of epochs that makes about ``updates`` gradient updates (one per batch).
@@ -25,8 +27,19 @@ class KLAnnealing(keras.callbacks.Callback):
 
     beta is set at the start of each epoch and kept for the whole epoch, so the history's
     ``loss`` still equals ``reconstruction_loss + beta * kl_loss``; the value used is
-    logged as ``beta``. ``schedule``: "linear", "logistic" or "cyclical" (``cycles``
-    linear ramps, each rising over the first half of its cycle).
+    logged as ``beta``.
+
+    Parameters
+    ----------
+    epochs : int
+        Epochs over which beta rises (or, for "cyclical", the whole schedule).
+    start, stop : float
+        beta at the first epoch and at the end of the rise.
+    schedule : {"linear", "logistic", "cyclical"}
+        The shape of the rise; "cyclical" repeats ``cycles`` linear ramps, each rising over
+        the first half of its cycle.
+    cycles : int
+        Ramps of the "cyclical" schedule.
     """
 
     def __init__(self, epochs, start=0.0, stop=1.0, schedule="linear", cycles=4):
@@ -37,7 +50,7 @@ class KLAnnealing(keras.callbacks.Callback):
         self.schedule, self.cycles = schedule, cycles
 
     def value(self, epoch):
-        """beta for a 0-based ``epoch``."""
+        """beta for a 0-based ``epoch`` (a float)."""
         progress = min(1.0, epoch / max(1, self.epochs - 1))
         if self.schedule == "logistic":
             progress = 1.0 / (1.0 + math.exp(-12.0 * (progress - 0.5)))

@@ -1,7 +1,7 @@
 """The ``vaelearn`` command: prepare a machine for the course and practise outside notebooks.
 
 Each subcommand imports what it needs when it runs, so ``vaelearn quiz`` and
-``vaelearn progress`` start instantly; only ``vaelearn doctor`` imports TensorFlow.
+``vaelearn progress`` start instantly; only ``vaelearn doctor`` imports Keras and its backend.
 """
 
 import argparse
@@ -15,6 +15,9 @@ from pathlib import Path
 from ..errors import UnwritablePathError, VaelearnError
 from ..files import atomic_write, same_file, write_error_message
 from .interrupts import signals_raised
+from .notebook_copy import DEFAULT_DEST
+
+__all__ = ["build_parser", "main"]
 
 
 class UsageError(VaelearnError):
@@ -82,7 +85,13 @@ def quiz_command(args):
     import vaelearn.quiz
 
     if args.name is None:
-        print("Quizzes:", ", ".join(vaelearn.quiz.available()) or "none")
+        names = vaelearn.quiz.available()
+        if not names:
+            print(f"error: no quizzes in {vaelearn.quiz.quiz_dir()}: reinstall vaelearn "
+                  "(pip install --force-reinstall vaelearn) or set VAELEARN_QUIZ_DIR",
+                  file=sys.stderr)
+            return 1
+        print("Quizzes:", ", ".join(names))
         return 0
     try:
         loaded = vaelearn.quiz.load(args.name)
@@ -95,6 +104,22 @@ def quiz_command(args):
     from ..quiz.terminal import take
 
     take(loaded)
+    return 0
+
+
+def notebooks_command(args):
+    """Copy the course's notebooks into a folder of the learner's."""
+    from .notebook_copy import copy_notebooks
+
+    results = copy_notebooks(args.dest, force=args.force)
+    for result in results:
+        note = ""
+        if result.action == "kept":
+            note = " (you changed it; --force replaces it, keeping yours as a backup)"
+        elif result.action == "replaced":
+            note = f" (yours is kept as {result.backup.name})"
+        print(f"{result.action:<9}  {result.path}{note}")
+    print(f"The course is in {args.dest}/: open it with `jupyter lab {args.dest}`.")
     return 0
 
 
@@ -180,8 +205,9 @@ def build_parser():
 
     sub = commands.add_parser(
         "doctor", help="check that this machine is ready for the course",
-        description="Report package versions, the TensorFlow device, the JupyterLab widget "
-                    "extension, the cached datasets and whether VAELEARN_HOME is writable. "
+        description="Report package versions, the Keras backend and its devices, the "
+                    "JupyterLab widget extension, the course's quizzes and notebooks, the "
+                    "cached datasets and whether VAELEARN_HOME is writable. "
                     "Exit code 0 when every check passes, 1 otherwise.")
     sub.set_defaults(handler=doctor_command)
 
@@ -220,6 +246,18 @@ def build_parser():
     sub.add_argument("--answers", action="store_true",
                      help="print the answer key (for instructors) instead")
     sub.set_defaults(handler=quiz_command)
+
+    sub = commands.add_parser(
+        "notebooks", help="copy the course's notebooks into a folder of yours",
+        description="Copy the course's notebooks into DEST, to open with JupyterLab. A "
+                    "notebook you changed is never replaced unless you add --force (which "
+                    "first saves yours as NAME.backup.ipynb); one you did not change is "
+                    "updated to this version of the course.")
+    sub.add_argument("dest", nargs="?", type=Path, default=DEFAULT_DEST,
+                     metavar="DEST", help="folder to copy into (default: %(default)s)")
+    sub.add_argument("--force", action="store_true",
+                     help="also replace notebooks you changed (yours are kept as backups)")
+    sub.set_defaults(handler=notebooks_command)
 
     sub = commands.add_parser(
         "progress", help="show or export your quiz progress",

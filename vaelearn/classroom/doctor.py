@@ -2,7 +2,8 @@
 
 Every check returns a :class:`Check` with one of three statuses: ``ok``, ``note``
 (worth knowing, nothing to fix) or ``fail`` (the course will not work as is).
-TensorFlow is imported only by :func:`check_device`, the one check that needs it.
+Keras and its backend are imported only by :func:`check_device`, the one check that
+needs them.
 """
 
 import os
@@ -17,6 +18,9 @@ from ..errors import CorruptCacheError, DatasetUnavailableError
 from ..files import file_in_the_way
 from ..sources import REMOTE_DATASETS, data_dir, file_digest, verify_cached
 
+__all__ = ["Check", "check_course", "check_datasets", "check_device", "check_home",
+           "check_versions", "check_widgets", "installed_version", "report", "run_checks"]
+
 OK, NOTE, FAIL = "ok", "note", "fail"
 
 # Distribution names; for TensorFlow the first one installed wins.
@@ -28,6 +32,9 @@ PACKAGES = {
     "jupyterlab": ("jupyterlab",),
     "jupyterlab_widgets": ("jupyterlab_widgets",),
 }
+
+# Keras backend -> the distributions that provide it.
+BACKEND_PACKAGES = {"tensorflow": PACKAGES["tensorflow"], "jax": ("jax",), "torch": ("torch",)}
 
 # ipywidgets major version -> the jupyterlab_widgets major version whose JupyterLab
 # extension renders its widgets (with a mismatch, Lab shows "Error displaying widget").
@@ -68,16 +75,42 @@ def check_versions():
 
 
 def check_device():
-    """The device TensorFlow will train on (this imports TensorFlow, ~6 s)."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TF's C++ log out of the report
+    """The Keras backend and the devices it will train on (this imports it, ~6 s)."""
+    from ..backend import accelerators
+
+    chosen = os.environ.get("KERAS_BACKEND") or "Keras' default"
     try:
-        import tensorflow as tf
+        import keras
+
+        name = keras.backend.backend()
+        found = accelerators()
     except Exception as e:  # a broken install raises anything from ImportError to OSError
-        return Check("device", FAIL, f"TensorFlow does not import: {type(e).__name__}: {e}")
-    gpus = tf.config.list_physical_devices("GPU")
-    if gpus:
-        return Check("device", OK, ", ".join(gpu.name for gpu in gpus))
-    return Check("device", OK, "CPU (no GPU found; the course runs on a CPU)")
+        return Check("device", FAIL, f"the Keras backend ({chosen}) does not import: "
+                                     f"{type(e).__name__}: {e}")
+    where = ", ".join(found) if found else "CPU (no GPU found; the course runs on a CPU)"
+    version = installed_version(BACKEND_PACKAGES[name])
+    return Check("device", OK, f"{where}, Keras {keras.__version__} on {name} {version}")
+
+
+def check_course():
+    """Whether the course's quizzes and notebooks are where vaelearn looks for them."""
+    from ..course import notebook_dir, notebooks, quiz_dir
+    from ..quiz import available
+
+    fix = "reinstall vaelearn (pip install --force-reinstall vaelearn)"
+    quizzes = available()
+    if quizzes:
+        quiz_check = Check("quizzes", OK, f"{len(quizzes)} in {quiz_dir()}")
+    else:
+        quiz_check = Check("quizzes", FAIL, f"none in {quiz_dir()}: {fix}, or set "
+                                            "VAELEARN_QUIZ_DIR to a folder of quiz files")
+    found = notebooks()
+    if found:
+        notebook_check = Check("notebooks", OK, f"{len(found)} in {notebook_dir()} "
+                                                "(`vaelearn notebooks` copies them for you)")
+    else:
+        notebook_check = Check("notebooks", FAIL, f"none in {notebook_dir()}: {fix}")
+    return [quiz_check, notebook_check]
 
 
 def check_widgets():
@@ -172,7 +205,8 @@ def check_home():
 
 def run_checks():
     """Every check, in the order the report shows them."""
-    return [*check_versions(), check_device(), check_widgets(), *check_datasets(), check_home()]
+    return [*check_versions(), check_device(), check_widgets(), *check_course(),
+            *check_datasets(), check_home()]
 
 
 def report(checks):

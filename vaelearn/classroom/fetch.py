@@ -20,6 +20,8 @@ from ..errors import CorruptCacheError, DatasetUnavailableError
 from ..files import replacing, write_error_message
 from ..sources import data_dir, remote_files, verify, verify_cached
 
+__all__ = ["download", "ensure", "import_from"]
+
 
 def _install(remote, fill, desc):
     """Fill a temporary file with ``fill(f)``, verify it, and move it into the cache."""

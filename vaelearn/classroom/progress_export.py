@@ -18,6 +18,9 @@ from ..files import same_file
 from ..quiz import ProgressFileError, read_attempts, record_path
 from ..quiz.records import saved_attempts
 
+__all__ = ["COLLECT_FIELDS", "FIELDS", "attempt_row", "collect", "learner_name", "own_rows",
+           "write_rows"]
+
 FIELDS = ("quiz", "question", "response", "correct", "time")
 COLLECT_FIELDS = ("learner", *FIELDS)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

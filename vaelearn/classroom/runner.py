@@ -26,6 +26,9 @@ from ..errors import UnwritablePathError
 from ..files import atomic_write, write_error_message
 from .interrupts import SIGNALS, Interrupted, signals_raised
 
+__all__ = ["WIDGET_MIME", "RunResult", "describe_failure", "execute", "export_html",
+           "find_notebooks", "format_table", "run_all", "run_notebook", "strip_widgets"]
+
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+__all__ = ["CheckResult", "Exercise", "Solution", "check", "exercise", "get", "solution"]
+
 _REGISTRY = {}
 
 

@@ -1,7 +1,8 @@
 """Find, parse and validate quiz files.
 
-A quiz is one YAML file in the quiz directory (``quizzes/`` at the repository
-root, or ``$VAELEARN_QUIZ_DIR``). Its format is the JSON Schema shipped as
+A quiz is one YAML file in the quiz directory (:func:`vaelearn.course.quiz_dir`: the
+course's quizzes inside the installed package, ``quizzes/`` in a checkout, or
+``$VAELEARN_QUIZ_DIR``). Its format is the JSON Schema shipped as
 ``vaelearn/quiz/schema.json``; what the schema cannot express (answers within
 the choices, unique ids) is checked here.
 
@@ -12,12 +13,12 @@ before anything is built from it.
 """
 
 import json
-import os
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
+from ..course import quiz_dir
 from ..errors import VaelearnError
 from .model import Question, Quiz, letter
 
@@ -48,18 +49,6 @@ class QuizFormatError(VaelearnError, ValueError):
         self.problem = problem
         where = f"question '{question_id}': " if question_id is not None else ""
         super().__init__(f"{self.path}: {where}{problem}")
-
-
-def quiz_dir():
-    """Return the directory holding the quiz files.
-
-    ``$VAELEARN_QUIZ_DIR`` when set, otherwise ``quizzes/`` at the root of
-    the repository that contains the ``vaelearn`` package.
-    """
-    override = os.environ.get("VAELEARN_QUIZ_DIR")
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parents[2] / "quizzes"
 
 
 def available():
@@ -94,10 +83,11 @@ def load(name_or_path):
         with open(path, "rb") as file:
             raw = file.read(MAX_QUIZ_BYTES + 1)
     except FileNotFoundError:
-        raise FileNotFoundError(
-            f"no quiz {str(name_or_path)!r} (looked for {path}); "
-            f"available: {', '.join(available()) or 'none'}"
-        ) from None
+        names = available()
+        fix = (f"available: {', '.join(names)}" if names else
+               f"{quiz_dir()} holds no quizzes: reinstall vaelearn "
+               "(pip install --force-reinstall vaelearn) or set VAELEARN_QUIZ_DIR")
+        raise FileNotFoundError(f"no quiz {str(name_or_path)!r} (looked for {path}); {fix}") from None
     except OSError as exc:
         raise QuizFormatError(path, None, f"cannot be read ({exc.strerror or exc})") from exc
     if len(raw) > MAX_QUIZ_BYTES:

@@ -5,6 +5,8 @@ here counts exactly like one made in a notebook. Each question gets one graded t
 then the answer and its explanation are shown.
 """
 
+__all__ = ["take"]
+
 ASK = {
     "single": "Your answer (a letter)",
     "multiple": "Your answers (letters separated by commas)",

@@ -1,0 +1,209 @@
+"""Run the unit tests and the notebooks on each Keras backend: ``make test-backends``.
+
+Everything runs in one environment, ``.venv-backends`` (apart from ``.venv``, so that ``make
+lab`` stays lean): the course with its test extra, plus JAX and a CPU-only PyTorch, which are
+installed here when missing. Shared packages are pinned to the versions already there, so
+adding a backend never moves TensorFlow's dependencies. PyTorch: a plain ``pip install torch``
+may pull gigabytes of CUDA wheels, so a CPU build is looked for first (a ``+cpu`` version that
+pip can see, then PyTorch's CPU index); without one, PyTorch is reported as not installable.
+
+Each backend runs in its own processes (``KERAS_BACKEND`` is read when Keras is imported). The
+table at the end has one row per backend; the last line is machine-readable, and the exit code
+is 0 only when every backend was installed and passed every part that ran.
+
+Standard library only: this script runs before the environment exists.
+"""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BACKENDS = ("tensorflow", "jax", "torch")
+PARTS = {
+    "unit": ["tests", "--ignore=tests/browser"],
+    "notebooks": ["notebooks"],
+}
+TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--backends", default=",".join(BACKENDS),
+                        help="comma-separated, from %(default)s")
+    parser.add_argument("--parts", default=",".join(PARTS),
+                        help="comma-separated, from %(default)s")
+    parser.add_argument("--venv", type=Path, default=ROOT / ".venv-backends",
+                        help="environment to use (default: %(default)s)")
+    parser.add_argument("pytest_args", nargs="*", help="extra pytest arguments, after --")
+    args = parser.parse_args(argv)
+    backends = _choices(parser, args.backends, BACKENDS)
+    parts = _choices(parser, args.parts, PARTS)
+
+    python = prepare_environment(args.venv)
+    missing = {}
+    if "jax" in backends:
+        missing["jax"] = ensure_jax(python)
+    if "torch" in backends:
+        missing["torch"] = ensure_torch(python)
+    rows = []
+    for backend in backends:
+        if missing.get(backend):
+            rows.append({"backend": backend, "version": "-", "problem": missing[backend]})
+            continue
+        row = {"backend": backend, "version": installed_version(python, backend)}
+        for part in parts:
+            row[part] = run_part(python, backend, part, args.pytest_args)
+        rows.append(row)
+    print_table(rows, parts)
+    ok = all(not row.get("problem") and all(row[p]["ok"] for p in parts) for row in rows)
+    print("test_backends: " + " ".join(
+        f"{row['backend']}={'not-installed' if row.get('problem') else 'ok' if all(row[p]['ok'] for p in parts) else 'FAILED'}"
+        for row in rows))
+    return 0 if ok else 1
+
+
+def _choices(parser, text, allowed):
+    chosen = [c for c in text.split(",") if c]
+    unknown = [c for c in chosen if c not in allowed]
+    if unknown or not chosen:
+        parser.error(f"choose from {', '.join(allowed)}; got {text!r}")
+    return chosen
+
+
+def pip(python, *args, check=True):
+    command = [str(python), "-m", "pip", "--disable-pip-version-check", *args]
+    print("$", " ".join(command[2:]), flush=True)
+    return subprocess.run(command, check=check, text=True, capture_output=not check)
+
+
+def prepare_environment(venv):
+    """Create ``venv`` with the course and its test extra; reinstall when pyproject changes."""
+    python = venv / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    stamp = venv / ".installed-test"
+    pyproject = ROOT / "pyproject.toml"
+    if not stamp.exists() or stamp.stat().st_mtime < pyproject.stat().st_mtime:
+        pip(python, "install", "-q", "-e", f"{ROOT}[test]")
+        stamp.touch()
+    return python
+
+
+def importable(python, module):
+    return subprocess.run([str(python), "-c", f"import {module}"],
+                          capture_output=True).returncode == 0
+
+
+def pinned(python, tmp_name="constraints.txt"):
+    """A constraints file holding every installed version, so new packages move none."""
+    freeze = subprocess.run([str(python), "-m", "pip", "freeze", "--exclude-editable"],
+                            capture_output=True, text=True, check=True).stdout
+    path = python.parent.parent / tmp_name
+    path.write_text(freeze)
+    return path
+
+
+def _failure(result):
+    lines = [line for line in (result.stderr or "").splitlines() if line.strip()
+             and "is ignored: it is neither a file nor a directory" not in line]
+    return lines[-1] if lines else f"pip exited with {result.returncode}"
+
+
+def ensure_jax(python):
+    """Install JAX (its CPU build is the default wheel) if missing; return a problem or None."""
+    if importable(python, "jax"):
+        return None
+    result = pip(python, "install", "-q", "jax", "jaxlib", "-c", str(pinned(python)), check=False)
+    return None if result.returncode == 0 else f"pip could not install jax: {_failure(result)}"
+
+
+def ensure_torch(python):
+    """Install a CPU-only PyTorch if none is there; return a problem or None."""
+    if importable(python, "torch"):
+        return None
+    constraints = str(pinned(python))
+    listed = subprocess.run([str(python), "-m", "pip", "index", "versions", "torch"],
+                            capture_output=True, text=True)
+    cpu_builds = re.findall(r"(\d+(?:\.\d+)*\+cpu)\b", listed.stdout)
+    if cpu_builds:
+        newest = max(cpu_builds, key=lambda v: tuple(map(int, v.split("+")[0].split("."))))
+        result = pip(python, "install", "-q", f"torch=={newest}", "-c", constraints, check=False)
+        if result.returncode == 0:
+            return None
+    result = pip(python, "install", "-q", "torch", "--index-url", TORCH_CPU_INDEX,
+                 "-c", constraints, "--timeout", "30", check=False)
+    if result.returncode == 0:
+        return None
+    return ("no CPU-only PyTorch build found (no '+cpu' version visible to pip, and "
+            f"{TORCH_CPU_INDEX} failed: {_failure(result)}); a plain `pip install torch` may "
+            "download gigabytes of CUDA wheels, so none was installed")
+
+
+def installed_version(python, backend):
+    module = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}[backend]
+    out = subprocess.run([str(python), "-c", f"import importlib.metadata as m; print(m.version("
+                          f"'{module}'))"], capture_output=True, text=True)
+    return out.stdout.strip() or "?"
+
+
+def run_part(python, backend, part, extra):
+    """Run one part under one backend; return counts, failing test ids and seconds."""
+    report = python.parent.parent / f"junit-{backend}-{part}.xml"
+    env = {**os.environ, "KERAS_BACKEND": backend}
+    command = [str(python), "-m", "pytest", *PARTS[part], "-p", "no:cacheprovider", "-q",
+               f"--junitxml={report}", *extra]
+    print(f"\n=== {backend}: {part} ===\n$ KERAS_BACKEND={backend} {' '.join(command[2:])}",
+          flush=True)
+    start = time.perf_counter()
+    code = subprocess.run(command, cwd=ROOT, env=env).returncode
+    seconds = time.perf_counter() - start
+    counts = {"passed": 0, "failed": 0, "skipped": 0}
+    failing = []
+    if report.exists():
+        for case in ElementTree.parse(report).iter("testcase"):
+            outcome = next((child.tag for child in case
+                            if child.tag in ("failure", "error", "skipped")), "passed")
+            key = {"failure": "failed", "error": "failed"}.get(outcome, outcome)
+            counts[key] += 1
+            if key == "failed":
+                failing.append(f"{case.get('classname')}::{case.get('name')}")
+    # pytest exits 5 when nothing was collected: not a pass.
+    return {"ok": code == 0 and counts["passed"] > 0, "counts": counts, "failing": failing,
+            "seconds": seconds, "exit": code}
+
+
+def print_table(rows, parts):
+    headers = ["backend", "version"] + [f"{part} (passed/failed/skipped)" for part in parts]
+    lines = []
+    for row in rows:
+        if row.get("problem"):
+            lines.append([row["backend"], row["version"]] + ["not installed"] * len(parts))
+            continue
+        cells = []
+        for part in parts:
+            result = row[part]
+            c = result["counts"]
+            cells.append(f"{c['passed']}/{c['failed']}/{c['skipped']} in {result['seconds']:.0f} s"
+                         + ("" if result["ok"] else f" (exit {result['exit']})"))
+        lines.append([row["backend"], row["version"]] + cells)
+    widths = [max(len(str(x)) for x in column) for column in zip(headers, *lines)]
+    print("\n| " + " | ".join(h.ljust(w) for h, w in zip(headers, widths)) + " |")
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for line in lines:
+        print("| " + " | ".join(str(x).ljust(w) for x, w in zip(line, widths)) + " |")
+    for row in rows:
+        if row.get("problem"):
+            print(f"\n{row['backend']}: {row['problem']}")
+        for part in parts:
+            for test in row.get(part, {}).get("failing", []):
+                print(f"{row['backend']} {part} FAILED: {test}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
