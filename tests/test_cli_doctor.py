@@ -99,7 +99,7 @@ def test_missing_quizzes_and_notebooks_fail_with_the_fix(tmp_path, monkeypatch, 
         assert line(out, name).startswith("fail")
         assert str(tmp_path / "site-packages" / "vaelearn" / "bundled" / name) in line(out, name)
         assert "pip install --force-reinstall vaelearn" in line(out, name)
-    assert out.splitlines()[-1] == "FAIL: 2 of 15 checks failed (quizzes, notebooks)."
+    assert out.splitlines()[-1] == "FAIL: 2 of 16 checks failed (quizzes, notebooks)."
 
 
 def test_device_check_names_the_backend_and_its_devices():

@@ -18,8 +18,8 @@ from ..files import same_file
 from ..quiz import ProgressFileError, read_attempts, record_path
 from ..quiz.records import saved_attempts
 
-__all__ = ["COLLECT_FIELDS", "FIELDS", "attempt_row", "collect", "learner_name", "own_rows",
-           "write_rows"]
+__all__ = ["COLLECT_FIELDS", "FIELDS", "attempt_row", "collect", "inert", "learner_names",
+           "own_rows", "write_rows"]
 
 FIELDS = ("quiz", "question", "response", "correct", "time")
 COLLECT_FIELDS = ("learner", *FIELDS)
