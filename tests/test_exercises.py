@@ -1,71 +1,331 @@
-"""Every exercise: the reference passes, other right answers pass, classic slips fail."""
+"""Every exercise: the reference passes, other right answers pass, and each classic mistake
+fails with its own hint. Checks of the checker live here, not in the learners' notebooks."""
 
 import numpy as np
 import pytest
+from keras import ops
+from scipy.special import logsumexp
 
+import vaelearn as vl
 from vaelearn import exercises
+from vaelearn.conditional import make_conditional_vae
+from vaelearn.exercises.reconstruction import _bce, _kl
 
 
-def test_get_finds_exercises_of_modules_not_imported_yet():
-    import vaelearn.exercises.reparameterization  # noqa: F401  (one module imported first)
-
-    for name in ("interpolate_codes", "bernoulli_nll", "gaussian_kl", "reparameterize"):
-        assert exercises.get(name).name == name
+def hint_of(name, mistake_index):
+    return exercises.get(name).mistakes[mistake_index].hint
 
 
-NAMES = ["scale_pixels", "interpolate_codes", "bernoulli_nll", "gaussian_kl", "reparameterize",
-         "free_bits_kl", "threshold_for_fpr", "latent_analogy", "code_kl"]
+COMPARED = ["scale_pixels", "interpolate_codes", "vae_loss", "effective_beta", "iwae_bound",
+            "reparameterize", "threshold_for_fpr"]
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", COMPARED)
 def test_reference_passes(name):
     assert exercises.check(name, exercises.get(name).reference).passed
 
 
-def _slips():
-    ref = lambda name: exercises.get(name).reference
-    return [
-        ("interpolate_codes", lambda a, b, s: a + np.linspace(0, 1, s, endpoint=False)[:, None] * (b - a)),
-        ("interpolate_codes", lambda a, b, s: ref("interpolate_codes")(b, a, s)),
-        ("bernoulli_nll", lambda x, p: ref("bernoulli_nll")(x, p) / np.prod(np.shape(x)[1:])),
-        ("bernoulli_nll", lambda x, p: -(x * np.log(p)).reshape(len(x), -1).sum(axis=1)),
-        ("gaussian_kl", lambda mu, lv: 2 * ref("gaussian_kl")(mu, lv)),
-        ("gaussian_kl", lambda mu, lv: ref("gaussian_kl")(mu, lv) / np.shape(mu)[-1]),
-        ("gaussian_kl", lambda mu, lv: 0.5 * np.sum(mu**2 + lv - np.log(np.abs(lv) + 1e-12) - 1, axis=-1)),
-        ("reparameterize", lambda mu, lv, eps: mu + np.exp(lv) * eps),
-        ("scale_pixels", lambda images: (images // 255)[..., None]),
-        ("scale_pixels", lambda images: images[..., None] / 255.0),  # float64, not float32
-        ("free_bits_kl", lambda kl, lam: np.sum(np.mean(np.maximum(kl, lam), axis=0))),
-        ("threshold_for_fpr", lambda scores, fpr: np.quantile(scores, 1 - fpr)),
-        ("code_kl", lambda mu, lv: 0.5 * np.sum(mu**2 + np.exp(0.5 * lv) - lv - 1, axis=-1)),
-    ]
+def test_every_exercise_is_tested_here_and_listed_under_its_notebook():
+    judged = ["kl_annealing_callback", "anomaly_score", "digit_samples", "generate",
+              "scratch_encoder", "scratch_sampling", "scratch_decoder", "scratch_vae"]
+    assert sorted(COMPARED + judged) == exercises.all_names()
+    listed = [name for names in exercises.BY_NOTEBOOK.values() for name in names]
+    assert sorted(listed) == exercises.all_names()
 
 
-@pytest.mark.parametrize("name, slip", _slips())
-def test_classic_slips_fail(name, slip):
-    result = exercises.check(name, slip)
-    assert result.status == "failed"
+RIGHT = [
+    ("scale_pixels", lambda im: (im / 255).astype("float32")[..., None]),
+    ("scale_pixels", lambda im: np.expand_dims(im, -1).astype(np.float32) / np.float32(255)),
+    ("interpolate_codes", lambda a, b, s: np.array([a + (b - a) * i / (s - 1) for i in range(s)])),
+    ("interpolate_codes", lambda a, b, s: np.linspace(a, b, s)),
+    ("vae_loss", lambda x, l, m, v: ops.mean(
+        ops.sum(ops.reshape(ops.binary_crossentropy(x, l, from_logits=True), (len(x), -1)), axis=1)
+        + 0.5 * ops.sum(m**2 + ops.exp(v) - v - 1, axis=1))),
+    ("vae_loss", lambda x, l, m, v: (np.sum(-(x * np.log(1 / (1 + np.exp(-l)))
+                                             + (1 - x) * np.log(1 - 1 / (1 + np.exp(-l)))))
+                                     + np.sum(_kl(m, v))) / len(x)),
+    ("effective_beta", lambda pixels, latent_dims: pixels * (1 / latent_dims)),
+    ("effective_beta", lambda pixels, latent_dims: np.float32(pixels) / latent_dims),
+    ("iwae_bound", lambda lw: logsumexp(lw, axis=0) - np.log(len(lw))),
+    ("iwae_bound", lambda lw: ops.logsumexp(lw, axis=0) - np.log(lw.shape[0])),
+    ("reparameterize", lambda mu, lv, eps: mu + ops.sqrt(ops.exp(lv)) * eps),
+    ("reparameterize", lambda mu, lv, eps: ops.add(ops.multiply(ops.exp(lv / 2), eps), mu)),
+    ("threshold_for_fpr", lambda scores, fpr: np.sort(scores)[int(fpr * len(scores))]),
+    ("threshold_for_fpr", lambda scores, fpr: np.quantile(scores, fpr, method="lower")),
+    ("threshold_for_fpr", lambda scores, fpr: np.percentile(scores, 100 * fpr, method="higher")),
+]
 
 
-def test_unfinished_stub_is_not_attempted():
+@pytest.mark.parametrize("name, answer", RIGHT, ids=[f"{n}-{i}" for i, (n, _) in enumerate(RIGHT)])
+def test_other_right_answers_pass(name, answer):
+    assert exercises.check(name, answer).passed, exercises.check(name, answer)
+
+
+@pytest.mark.parametrize("name", COMPARED)
+def test_each_classic_mistake_fails_with_its_own_hint(name):
+    ex = exercises.get(name)
+    assert len(ex.mistakes) >= 2 or name == "scale_pixels"
+    for mistake in ex.mistakes:
+        result = exercises.check(name, mistake.answer)
+        assert result.status == "failed", (name, mistake.hint)
+        assert result.hint == mistake.hint
+
+
+def test_a_hint_does_not_give_the_answer_away():
+    for name in exercises.all_names():
+        for mistake in exercises.get(name).mistakes:
+            assert "np." not in mistake.hint and "ops." not in mistake.hint, (name, mistake.hint)
+
+
+def test_numpy_inside_the_sampling_step_is_caught_by_its_gradients():
+    def with_numpy(mu, log_var, eps):
+        return mu + np.exp(0.5 * np.asarray(log_var)) * eps
+
+    result = exercises.check("reparameterize", with_numpy)
+    assert result.status == "failed" and "keras.ops" in result.hint
+
+
+def test_unfinished_stub_is_not_attempted_and_not_recorded():
     def stub(*args):
         raise NotImplementedError
 
-    assert exercises.check("gaussian_kl", stub).status == "not attempted"
+    assert exercises.check("iwae_bound", stub).status == "not attempted"
+    assert not [a for a in vl.quiz.records.attempts() if a.quiz == exercises.PROGRESS_NAME]
 
 
-@pytest.mark.parametrize("answer", [
-    lambda scores, fpr: np.sort(scores)[int(fpr * len(scores))],      # an order statistic
-    lambda scores, fpr: np.quantile(scores, fpr, method="lower"),
-    lambda scores, fpr: np.percentile(scores, 100 * fpr, method="higher"),
-])
-def test_any_threshold_that_flags_the_target_share_is_right(answer):
-    assert exercises.check("threshold_for_fpr", answer).passed
+def test_wrong_answers_never_raise():
+    for answer in (lambda *a: None, lambda *a: "text", lambda *a: 1 / 0, lambda *a: {"a": 1}):
+        assert exercises.check("vae_loss", answer).status in ("failed", "error")
 
 
-@pytest.mark.parametrize("answer", [
-    lambda images: (images / 255).astype("float32")[..., None],
-    lambda images: np.expand_dims(images, -1).astype(np.float32) / np.float32(255),
-])
-def test_other_correct_scalings_are_right(answer):
-    assert exercises.check("scale_pixels", answer).passed
+def test_checks_are_recorded_with_the_quiz_progress():
+    exercises.check("effective_beta", lambda pixels, latent_dims: pixels)
+    exercises.check("effective_beta", exercises.get("effective_beta").reference)
+    recorded = [(a.question, a.correct) for a in vl.quiz.records.attempts() if a.quiz == "exercises"]
+    assert recorded == [("effective_beta", False), ("effective_beta", True)]
+    report = {s.quiz: s for s in vl.quiz.progress()}
+    assert report["exercises"].attempted == 1 and report["exercises"].first_try == 0
+    assert report["exercises"].correct == 1
+    assert report["exercises"].total == len(exercises.all_names())
+
+
+def test_yours_or_solution_keeps_a_passing_answer_and_replaces_a_stub(capsys):
+    mine = exercises.get("iwae_bound").reference
+    assert exercises.yours_or_solution("iwae_bound", mine) is mine
+    assert exercises.yours_or_solution("iwae_bound", lambda lw: lw.mean(0)) is mine
+    assert "course's solution" in capsys.readouterr().out
+    assert not vl.quiz.records.attempts()  # records nothing
+
+
+# --- judged exercises ------------------------------------------------------------------
+
+def test_the_annealing_callback_is_judged_by_training_with_it():
+    import keras
+
+    ex = exercises.get("kl_annealing_callback")
+    assert exercises.check("kl_annealing_callback", ex.reference).passed
+
+    class Precomputed(keras.callbacks.Callback):  # another right answer: a lookup table
+        def __init__(self, epochs):
+            super().__init__()
+            self.values = np.minimum(1.0, np.arange(100) / (epochs - 1))
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self.model.beta.assign(float(self.values[epoch]))
+
+    class AtTrainBegin(ex.reference):  # also right: the first value set before training
+        def on_train_begin(self, logs=None):
+            self.model.beta.assign(0.0)
+
+    assert exercises.check("kl_annealing_callback", Precomputed).passed
+    assert exercises.check("kl_annealing_callback", AtTrainBegin).passed
+
+    def mistake(update):
+        class Mistaken(keras.callbacks.Callback):
+            def __init__(self, epochs):
+                super().__init__()
+                self.epochs = epochs
+
+        for hook, fn in update.items():
+            setattr(Mistaken, hook, fn)
+        return Mistaken
+
+    cases = {
+        "reaching 1 one epoch late": mistake({"on_epoch_begin": lambda self, e, logs=None:
+                                              self.model.beta.assign(min(1.0, e / self.epochs))}),
+        "at epoch end": mistake({"on_epoch_end": lambda self, e, logs=None:
+                                 self.model.beta.assign(min(1.0, (e + 1) / (self.epochs - 1)))}),
+        "no cap": mistake({"on_epoch_begin": lambda self, e, logs=None:
+                           self.model.beta.assign(e / (self.epochs - 1))}),
+    }
+    hints = {name: exercises.check("kl_annealing_callback", answer).hint
+             for name, answer in cases.items()}
+    assert "last of the" in hints["reaching 1 one epoch late"]
+    assert "when each epoch begins" in hints["at epoch end"]
+    assert "stop at 1" in hints["no cap"]
+
+
+@pytest.mark.skipif(__import__("keras").backend.backend() == "torch",
+                    reason="PyTorch runs eagerly, so a replaced beta is used: not a mistake there")
+def test_replacing_the_beta_variable_is_caught():
+    import keras
+
+    class Rebinds(keras.callbacks.Callback):
+        def __init__(self, epochs):
+            super().__init__()
+            self.epochs = epochs
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self.model.beta = min(1.0, epoch / (self.epochs - 1))
+
+    result = exercises.check("kl_annealing_callback", Rebinds)
+    assert result.status in ("failed", "error")
+
+
+@pytest.fixture(scope="module")
+def trained_detector(digits):
+    vl.seed(0)
+    normal = digits.x_train[digits.y_train != 4]
+    vae = vl.models.make_vae(digits.image_shape, latent_dim=8, seed=0)
+    vae.fit(normal, epochs=vl.training.epochs_for(len(normal), batch_size=64, updates=800),
+            batch_size=64, verbose=0)
+    return dict(model=vae, images=digits.x_test, is_anomaly=(digits.y_test == 4).astype(int))
+
+
+@pytest.mark.slow
+def test_any_score_that_finds_the_anomalies_passes(trained_detector):
+    ex = exercises.get("anomaly_score")
+    assert exercises.check("anomaly_score", ex.reference, **trained_detector).passed
+    negative_elbo = lambda model, images: -vl.losses.elbo(model, images, n_samples=5, seed=0)
+    absolute_error = lambda model, images: np.abs(images - model.reconstruct(images)).sum(axis=(1, 2, 3))
+    for answer in (negative_elbo, absolute_error):
+        assert exercises.check("anomaly_score", answer, **trained_detector).passed
+    flipped = exercises.check("anomaly_score", lambda m, x: -ex.reference(m, x), **trained_detector)
+    assert flipped.status == "failed" and "more anomalous" in flipped.hint
+    per_pixel = exercises.check("anomaly_score", lambda m, x: (x - m.reconstruct(x)) ** 2,
+                                **trained_detector)
+    assert per_pixel.status == "failed" and "every axis but the first" in per_pixel.hint
+    blind = exercises.check("anomaly_score", lambda m, x: x.mean(axis=(1, 2, 3)), **trained_detector)
+    assert blind.status == "failed" and "trained on normal images" in blind.hint
+
+
+@pytest.fixture(scope="module")
+def conditional(digits):
+    vl.seed(0)
+    cvae = make_conditional_vae(digits.image_shape, n_classes=10, latent_dim=2, seed=0)
+    cvae.fit(digits.x_train, digits.y_train, batch_size=64, verbose=0,
+             epochs=vl.training.epochs_for(len(digits.x_train), batch_size=64, updates=1000))
+    return dict(cvae=cvae, judge=vl.metrics.fit_judge(digits.x_train, digits.y_train))
+
+
+@pytest.mark.slow
+def test_digit_samples_are_judged_by_what_they_show(conditional):
+    ex = exercises.get("digit_samples")
+    assert exercises.check("digit_samples", ex.reference, **conditional).passed
+
+    def with_keras_random(cvae, digit, n, seed):
+        import keras
+
+        z = keras.random.normal((n, cvae.latent_dim), seed=seed)
+        return cvae.decode(z, [digit] * n)
+
+    assert exercises.check("digit_samples", with_keras_random, **conditional).passed
+    same_code = lambda cvae, digit, n, seed: cvae.decode(np.zeros((n, 2), "float32"), np.full(n, digit))
+    wrong_label = lambda cvae, digit, n, seed: ex.reference(cvae, (digit + 1) % 10, n, seed)
+    unseeded = lambda cvae, digit, n, seed: ex.reference(cvae, digit, n, None)
+    for answer, words in ((same_code, "its own code"), (wrong_label, "takes the code and the label"),
+                          (unseeded, "from the seed")):
+        result = exercises.check("digit_samples", answer, **conditional)
+        assert result.status == "failed" and words in result.hint, result
+
+
+@pytest.mark.slow
+def test_the_generative_story_needs_real_draws(digits):
+    vae = vl.models.make_vae(digits.image_shape, latent_dim=2, seed=0)
+    vae.fit(digits.x_train, epochs=3, batch_size=64, verbose=0)
+    ex = exercises.get("generate")
+    assert exercises.check("generate", ex.reference, vae=vae).passed
+
+    def via_sample(vae, n, seed):
+        return vae.sample(n, seed=seed, draw=True)
+
+    def two_generators(vae, n, seed):
+        z = np.random.default_rng([seed, 0]).standard_normal((n, vae.latent_dim)).astype("float32")
+        p = vae.decode(z)
+        return (np.random.default_rng([seed, 1]).random(p.shape) < p).astype("float32")
+
+    for answer in (via_sample, two_generators):
+        assert exercises.check("generate", answer, vae=vae).passed
+    means = lambda vae, n, seed: vae.sample(n, seed=seed)
+    threshold = lambda vae, n, seed: (vae.sample(n, seed=seed) > 0.5).astype("float32")
+    assert "flips every coin" in exercises.check("generate", means, vae=vae).hint
+    assert "thresholding" in exercises.check("generate", threshold, vae=vae).hint
+
+
+# --- notebook 05: a VAE from scratch -----------------------------------------------------
+
+def test_the_scratch_pieces_are_judged_against_vaelearns_own():
+    import keras
+    from keras import layers
+
+    from vaelearn.exercises import scratch
+
+    for name in ("scratch_encoder", "scratch_sampling", "scratch_decoder", "scratch_vae"):
+        assert exercises.check(name, exercises.get(name).reference).passed, name
+
+    def sequential_encoder(input_shape, latent_dim):  # another right answer: a Sequential trunk
+        trunk = keras.Sequential([layers.Conv2D(32, 3, 2, "same", activation="relu"),
+                                  layers.Conv2D(64, 3, 2, "same", activation="relu"),
+                                  layers.Flatten(), layers.Dense(16, activation="relu")])
+        x = keras.Input(input_shape)
+        h = trunk(x)
+        return keras.Model(x, [layers.Dense(latent_dim, name="m")(h),
+                               layers.Dense(latent_dim, name="v")(h)])
+
+    def valid_padding(input_shape, latent_dim):
+        x = keras.Input(input_shape)
+        h = layers.Conv2D(32, 3, strides=2, activation="relu")(x)
+        h = layers.Conv2D(64, 3, strides=2, activation="relu")(h)
+        h = layers.Dense(16, activation="relu")(layers.Flatten()(h))
+        return keras.Model(x, [layers.Dense(latent_dim)(h), layers.Dense(latent_dim)(h)])
+
+    def sigmoid_decoder(latent_dim, output_shape):
+        model = scratch.build_decoder(latent_dim, output_shape)
+        return keras.Model(model.input, keras.ops.sigmoid(model.output))
+
+    def two_draws_per_layer(seed=None):  # right: keras.random with its own SeedGenerator
+        class Alt(layers.Layer):
+            def __init__(self):
+                super().__init__()
+                self.gen = keras.random.SeedGenerator(seed)
+
+            def call(self, inputs):
+                mu, log_var = inputs
+                return mu + keras.ops.sqrt(keras.ops.exp(log_var)) * keras.random.normal(
+                    keras.ops.shape(mu), seed=self.gen)
+        return Alt()
+
+    class Unseeded(scratch.Sampling):
+        def call(self, inputs):
+            mu, log_var = inputs
+            return mu + keras.ops.exp(0.5 * log_var) * keras.random.normal(keras.ops.shape(mu))
+
+    class VarianceAsStd(scratch.Sampling):
+        def call(self, inputs):
+            mu, log_var = inputs
+            return mu + keras.ops.exp(log_var) * keras.random.normal(keras.ops.shape(mu), seed=self.seed_generator)
+
+    class MeanOverPixels(scratch.ScratchVAE):
+        def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+            logits, z_mean, z_log_var = y_pred
+            cross_entropy = keras.ops.mean(keras.ops.softplus(logits) - x * logits, axis=(1, 2, 3))
+            kl = 0.5 * keras.ops.sum(z_mean**2 + keras.ops.exp(z_log_var) - z_log_var - 1, axis=1)
+            return keras.ops.mean(cross_entropy + kl)
+
+    assert exercises.check("scratch_encoder", sequential_encoder).passed
+    assert exercises.check("scratch_sampling", two_draws_per_layer).passed
+    assert "padding" in exercises.check("scratch_encoder", valid_padding).hint
+    assert "none on the last" in exercises.check("scratch_decoder", sigmoid_decoder).hint
+    assert "SeedGenerator" in exercises.check("scratch_sampling", Unseeded).hint
+    assert "sigma comes from log_var" in exercises.check("scratch_sampling", VarianceAsStd).hint
+    assert "summed over its pixels" in exercises.check("scratch_vae", MeanOverPixels).hint

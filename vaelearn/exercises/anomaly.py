@@ -1,8 +1,9 @@
-"""Exercises of notebook 06: anomaly detection."""
+"""Exercises of notebook 08: a threshold for a target false-positive rate, and an anomaly
+score of your own."""
 
 import numpy as np
 
-from . import exercise
+from . import Mistake, as_numbers, exercise, not_numbers
 
 
 def _cases():
@@ -25,8 +26,49 @@ def _flags_the_target_share(threshold, normal_scores, fpr):
     return None
 
 
-@exercise("threshold_for_fpr", _cases, accept=_flags_the_target_share,
-          hint="Scores are 'higher = more normal', so the normal examples you flag are the lowest "
-               "ones: take the fpr-quantile of the normal scores (np.quantile), not 1 - fpr.")
+@exercise("threshold_for_fpr", _cases, accept=_flags_the_target_share, mistakes=[
+    Mistake(lambda scores, fpr: np.quantile(scores, 1 - fpr),
+            "Your threshold flags almost every normal example. Scores are 'higher = more "
+            "normal', so which end of the normal scores do the flagged ones come from?"),
+    Mistake(lambda scores, fpr: np.percentile(scores, fpr),
+            "Your threshold flags far fewer than the target: a percentile is given in percent, "
+            "a quantile as a share between 0 and 1."),
+])
 def threshold_for_fpr(normal_scores, fpr):
     return np.quantile(normal_scores, fpr)
+
+
+TARGET_AUROC = 0.75
+
+
+def _finds_the_anomalies(answer, *, model, images, is_anomaly, target=TARGET_AUROC):
+    """Score ``images`` with ``answer(model, images)``; None if the AUROC against
+    ``is_anomaly`` reaches ``target``, else what is wrong."""
+    from sklearn.metrics import roc_auc_score
+
+    scores = answer(model, images)
+    numbers = as_numbers(scores)
+    if numbers is None:
+        return not_numbers(scores), None
+    if numbers.shape != (len(images),):
+        return (f"Expected one score per image, shape ({len(images)},); got {numbers.shape}.",
+                "Reduce over every axis but the first.")
+    if not np.isfinite(numbers).all():
+        return "Some scores are NaN or infinite.", None
+    if np.ptp(numbers) == 0:
+        return "Every image got the same score.", None
+    auroc = roc_auc_score(is_anomaly, numbers)
+    if auroc >= target:
+        return None
+    if auroc <= 1 - target:
+        return (f"Your score ranks the anomalies as the most normal images (AUROC {auroc:.2f}).",
+                "Higher must mean more anomalous.")
+    return (f"Your score finds the anomalies with AUROC {auroc:.2f}; the target is {target:.2f}.",
+            "The model was trained on normal images only: what does it do badly on an image "
+            "unlike them?")
+
+
+@exercise("anomaly_score", judge=_finds_the_anomalies)
+def anomaly_score(model, images):
+    reconstructions = model.reconstruct(images)
+    return np.sum((images - reconstructions) ** 2, axis=(1, 2, 3))

@@ -1,20 +1,36 @@
-"""Exercises of notebook 07: image generation."""
+"""Exercise of notebook 09: asking a conditional VAE for a digit."""
 
 import numpy as np
 
-from . import exercise
+from . import as_numbers, exercise, not_numbers
 
 
-def _cases():
-    rng = np.random.default_rng(7)
-    return [(rng.normal(size=(20, 2)), rng.normal(1.0, 1.0, size=(30, 2)), rng.normal(size=(4, 2))),
-            (np.zeros((3, 3)), np.ones((5, 3)), np.full((2, 3), -1.0)),
-            (rng.normal(size=(10, 8)), rng.normal(size=(12, 8)), rng.normal(size=(1, 8)))]
+def _draws_the_digit(answer, *, cvae, judge, digit=3, n=100):
+    """None if ``answer(cvae, digit, n, seed)`` gives n varied, reproducible images that the
+    judge reads as ``digit``, else what is wrong."""
+    first = answer(cvae, digit, n, 0)
+    images = as_numbers(first)
+    if images is None:
+        return not_numbers(first), None
+    if images.shape != (n, *cvae.example_shape):
+        return (f"Expected {n} images shaped {cvae.example_shape}: an array of shape "
+                f"({n}, {', '.join(map(str, cvae.example_shape))}); got {images.shape}.", None)
+    if np.allclose(images, images[:1], atol=1e-6):
+        return (f"All {n} images are the same.",
+                "Each image needs its own code z, drawn from the prior.")
+    if not np.array_equal(images, as_numbers(answer(cvae, digit, n, 0))):
+        return ("The same seed gave different images.",
+                "Draw every random number from a generator made from the seed.")
+    if np.array_equal(images, as_numbers(answer(cvae, digit, n, 1))):
+        return "Another seed gave the same images.", "The seed must decide the codes you draw."
+    share = np.mean(judge.predict(images.astype("float32")) == digit)
+    if share < 0.8:
+        return (f"The judge reads the requested digit {digit} in {share:.0%} of your images.",
+                "The decoder of a conditional VAE takes the code and the label.")
+    return None
 
 
-@exercise("latent_analogy", _cases,
-          hint="The attribute vector points FROM the 'from' group TO the 'to' group: "
-               "mean(z_to, axis=0) - mean(z_from, axis=0); add it to every query row.")
-def latent_analogy(z_from, z_to, z_query):
-    direction = np.mean(z_to, axis=0) - np.mean(z_from, axis=0)
-    return z_query + direction
+@exercise("digit_samples", judge=_draws_the_digit)
+def digit_samples(cvae, digit, n, seed):
+    z = np.random.default_rng(seed).standard_normal((n, cvae.latent_dim)).astype("float32")
+    return cvae.decode(z, np.full(n, digit))

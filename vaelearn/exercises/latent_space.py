@@ -1,8 +1,8 @@
-"""Exercises of notebook 01: the latent space."""
+"""Exercise of notebook 01: a straight walk between two codes."""
 
 import numpy as np
 
-from . import exercise
+from . import Mistake, exercise
 
 
 def _interpolation_cases():
@@ -12,9 +12,19 @@ def _interpolation_cases():
             (np.zeros(3), np.ones(3), 11)]
 
 
-@exercise("interpolate_codes", _interpolation_cases,
-          hint="Row i is (1 - t_i) * z_start + t_i * z_end with t = np.linspace(0, 1, steps): "
-               "both ends included, z_start first.")
+def _reference(z_start, z_end, steps):
+    t = np.linspace(0.0, 1.0, steps)[:, None]
+    return (1.0 - t) * z_start + t * z_end
+
+
+@exercise("interpolate_codes", _interpolation_cases, mistakes=[
+    Mistake(lambda a, b, steps: a + np.linspace(0, 1, steps, endpoint=False)[:, None] * (b - a),
+            "Your walk stops one step short of z_end: the last row must be z_end itself."),
+    Mistake(lambda a, b, steps: _reference(b, a, steps),
+            "Your walk goes the wrong way: the first row must be z_start."),
+    Mistake(lambda a, b, steps: a + (np.arange(steps)[:, None] + 1) / steps * (b - a),
+            "Your walk starts one step past z_start: the first row must be z_start itself."),
+])
 def interpolate_codes(z_start, z_end, steps):
     t = np.linspace(0.0, 1.0, steps)[:, None]
     return (1.0 - t) * z_start + t * z_end

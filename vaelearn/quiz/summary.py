@@ -106,15 +106,21 @@ def progress():
     """Return the current learner's :class:`ProgressReport`.
 
     Reads the progress file (see :func:`record_path`) plus attempts kept in
-    memory this session; quiz sizes come from the quiz files when they load.
+    memory this session; quiz sizes come from the quiz files when they load. Checked
+    exercises (:mod:`vaelearn.exercises`) appear as one more row, ``exercises``.
     """
     attempts = records.attempts()
     return summarize(attempts, totals=_totals({attempt.quiz for attempt in attempts}))
 
 
 def _totals(names):
+    from ..exercises import BY_NOTEBOOK, PROGRESS_NAME
+
     totals = {}
     for name in names:
+        if name == PROGRESS_NAME:  # checked exercises are recorded under this one name
+            totals[name] = sum(map(len, BY_NOTEBOOK.values()))
+            continue
         try:
             totals[name] = len(load(name).questions)
         except (FileNotFoundError, QuizFormatError):
