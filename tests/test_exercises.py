@@ -230,6 +230,12 @@ def test_digit_samples_are_judged_by_what_they_show(conditional):
         return cvae.decode(z, [digit] * n)
 
     assert exercises.check("digit_samples", with_keras_random, **conditional).passed
+
+    def with_a_list_of_labels(cvae, digit, n, seed):
+        z = np.random.default_rng(seed).normal(size=(n, cvae.latent_dim))
+        return cvae.decode(z.astype("float32"), [digit] * n)
+
+    assert exercises.check("digit_samples", with_a_list_of_labels, **conditional).passed
     same_code = lambda cvae, digit, n, seed: cvae.decode(np.zeros((n, 2), "float32"), np.full(n, digit))
     wrong_label = lambda cvae, digit, n, seed: ex.reference(cvae, (digit + 1) % 10, n, seed)
     unseeded = lambda cvae, digit, n, seed: ex.reference(cvae, digit, n, None)
@@ -322,8 +328,61 @@ def test_the_scratch_pieces_are_judged_against_vaelearns_own():
             kl = 0.5 * keras.ops.sum(z_mean**2 + keras.ops.exp(z_log_var) - z_log_var - 1, axis=1)
             return keras.ops.mean(cross_entropy + kl)
 
-    assert exercises.check("scratch_encoder", sequential_encoder).passed
-    assert exercises.check("scratch_sampling", two_draws_per_layer).passed
+    def activation_layers_encoder(input_shape, latent_dim):  # ReLU as layers: no weights of their own
+        x = keras.Input(shape=input_shape)
+        h = layers.Activation("relu")(layers.Conv2D(filters=32, kernel_size=(3, 3), strides=(2, 2),
+                                                    padding="same")(x))
+        h = layers.ReLU()(layers.Conv2D(64, (3, 3), (2, 2), padding="same")(h))
+        h = layers.ReLU()(layers.Dense(16)(layers.Reshape((-1,))(h)))
+        return keras.Model(inputs=x, outputs=[layers.Dense(latent_dim)(h), layers.Dense(latent_dim)(h)])
+
+    def decoder_with_numbers(latent_dim, output_shape):
+        h0, w0 = output_shape[0] // 4, output_shape[1] // 4
+        z = keras.Input((latent_dim,))
+        h = layers.Reshape((h0, w0, 64))(layers.Dense(h0 * w0 * 64, activation="relu")(z))
+        for filters in (64, 32):
+            h = layers.ReLU()(layers.Conv2DTranspose(filters, 3, strides=2, padding="same")(h))
+        return keras.Model(z, layers.Conv2DTranspose(output_shape[-1], 3, padding="same")(h))
+
+    def decoder_sequential(latent_dim, output_shape):
+        h0, w0 = output_shape[0] // 4, output_shape[1] // 4
+        return keras.Sequential([keras.Input((latent_dim,)),
+                                 layers.Dense(h0 * w0 * 64, activation="relu"),
+                                 layers.Reshape((h0, w0, 64)),
+                                 layers.Conv2DTranspose(64, 3, 2, "same", activation="relu"),
+                                 layers.Conv2DTranspose(32, 3, 2, "same", activation="relu"),
+                                 layers.Conv2DTranspose(output_shape[-1], 3, 1, "same")])
+
+    class SamplingWithStddev(scratch.Sampling):
+        def call(self, inputs):
+            mu, log_var = inputs
+            eps = keras.random.normal(keras.ops.shape(mu), mean=0.0, stddev=1.0, seed=self.seed_generator)
+            return keras.ops.add(mu, keras.ops.multiply(keras.ops.exp(log_var / 2), eps))
+
+    class DictVAE(scratch.ScratchVAE):  # right: a dict from call, Keras' cross-entropy
+        def call(self, x, training=False):
+            z_mean, z_log_var = self.encoder(x)
+            return {"logits": self.decoder(self.sampling([z_mean, z_log_var])), "mu": z_mean, "lv": z_log_var}
+
+        def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+            bce = keras.losses.binary_crossentropy(x, y_pred["logits"], from_logits=True)  # (n, H, W)
+            kl = -0.5 * (1 + y_pred["lv"] - y_pred["mu"] ** 2 - keras.ops.exp(y_pred["lv"]))
+            return keras.ops.mean(keras.ops.sum(bce, axis=(1, 2)) + keras.ops.sum(kl, axis=-1))
+
+    class PackageLikelihood(scratch.ScratchVAE):  # right: the package's own log-likelihood
+        def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+            logits, z_mean, z_log_var = y_pred
+            return keras.ops.mean(-vl.losses.bernoulli_log_likelihood(x, logits)
+                                  + vl.losses.gaussian_kl(z_mean, z_log_var))
+
+    for name, answer in (("scratch_encoder", sequential_encoder),
+                         ("scratch_encoder", activation_layers_encoder),
+                         ("scratch_decoder", decoder_with_numbers),
+                         ("scratch_decoder", decoder_sequential),
+                         ("scratch_sampling", two_draws_per_layer),
+                         ("scratch_sampling", SamplingWithStddev),
+                         ("scratch_vae", DictVAE), ("scratch_vae", PackageLikelihood)):
+        assert exercises.check(name, answer).passed, (name, exercises.check(name, answer))
     assert "padding" in exercises.check("scratch_encoder", valid_padding).hint
     assert "none on the last" in exercises.check("scratch_decoder", sigmoid_decoder).hint
     assert "SeedGenerator" in exercises.check("scratch_sampling", Unseeded).hint
