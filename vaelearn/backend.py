@@ -27,7 +27,7 @@ import numpy as np
 
 from .import_hooks import around_first_import
 
-__all__ = ["accelerators", "name", "quiet_tensorflow_import", "set_seed", "steps_per_execution",
+__all__ = ["accelerators", "describe", "name", "quiet_tensorflow_import", "set_seed", "steps_per_execution",
            "value_and_grad"]
 
 # absl's INFO and WARNING lines ("I0000 00:00:..."), its notice about them, the
@@ -77,6 +77,19 @@ def quiet_tensorflow_import():
         return
     os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"  # later C++ lines too (tf.data logs errors it ignores)
     around_first_import("tensorflow", _import_quietly)
+
+
+def describe():
+    """One line for a notebook's first output: Keras' version, the backend and its devices.
+
+    Returns
+    -------
+    str
+        E.g. ``"Keras 3.15.1 on the tensorflow backend (CPU)"``.
+    """
+    import keras
+
+    return f"Keras {keras.__version__} on the {name()} backend ({', '.join(accelerators()) or 'CPU'})"
 
 
 def name():
