@@ -166,7 +166,7 @@ class ConditionalVAE(VAE):
         """Decode the point code of each input with its own label."""
         return self.decode(self.transform(x, labels, batch_size), labels, batch_size)
 
-    def sample(self, n, labels=None, temperature=1.0, seed=None):
+    def sample(self, n, *, labels=None, temperature=1.0, seed=None):
         """Decode ``n`` prior codes z ~ N(0, temperature^2 I) with the requested ``labels``
         (one int for all, or ``(n,)`` ints; default: the classes in turn). ``(n, *example_shape)``."""
         if labels is None:

@@ -289,7 +289,7 @@ class LatentModel(keras.Model):
         """Decode the point code of each input: a deterministic reconstruction."""
         return self.decode(self.transform(x, batch_size), batch_size)
 
-    def draw(self, z, seed=None, batch_size=1024):
+    def draw(self, z, *, seed=None, batch_size=1024):
         """Draw one example x ~ p(x|z) per code ``z`` ``(n, latent_dim)`` -> ``(n, *example_shape)``.
 
         ``decode`` returns the mean of p(x|z); this draws from it: binary pixels for a
@@ -302,7 +302,7 @@ class LatentModel(keras.Model):
         std = float(np.exp(keras.ops.convert_to_numpy(self.decoder_log_std)))
         return (mean + std * rng.standard_normal(mean.shape)).astype("float32")
 
-    def sample(self, n, temperature=1.0, seed=None, draw=False):
+    def sample(self, n, *, temperature=1.0, seed=None, draw=False):
         """Decode ``n`` codes drawn from the prior N(0, temperature^2 I): their mean images,
         or with ``draw=True`` one draw x ~ p(x|z) each.
 
