@@ -46,9 +46,9 @@ BY_NOTEBOOK = {
     "04_reparameterization_trick": ("reparameterize",),
     "05_vae_from_scratch": ("scratch_encoder", "scratch_sampling", "scratch_decoder", "scratch_vae"),
     "06_mode_collapse": ("kl_annealing_callback",),
-    "08_anomaly_detection": ("threshold_for_fpr", "anomaly_score"),
-    "09_image_generation": ("digit_samples",),
-    "12_eli5_recap": ("generate",),
+    "07_anomaly_detection": ("threshold_for_fpr", "anomaly_score"),
+    "08_image_generation": ("digit_samples",),
+    "09_eli5_recap": ("generate",),
 }
 
 

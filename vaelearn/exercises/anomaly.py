@@ -1,4 +1,4 @@
-"""Exercises of notebook 08: a threshold for a target false-positive rate, and an anomaly
+"""Exercises of notebook 07: a threshold for a target false-positive rate, and an anomaly
 score of your own."""
 
 import numpy as np

@@ -1,4 +1,4 @@
-"""Exercise of notebook 09: asking a conditional VAE for a digit."""
+"""Exercise of notebook 08: asking a conditional VAE for a digit."""
 
 import numpy as np
 
