@@ -195,3 +195,19 @@ def test_the_anomaly_detector_shows_its_training_unless_told_otherwise(digits, c
 
     clone(detector).set_params(verbose=0).fit(digits.x_train[:256])
     assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize("steps, first_epoch", [(None, 0), (5, 1)])
+def test_steps_add_up_over_epochs_of_unknown_length_or_after_an_initial_epoch(
+        vae, capsys, steps, first_epoch):
+    shown = TrainingProgress(refresh_interval=0)
+    shown.set_model(vae)
+    shown.set_params({"epochs": first_epoch + 2, "steps": steps})
+    shown.on_train_begin()
+    for epoch in range(first_epoch, first_epoch + 2):
+        shown.on_epoch_begin(epoch)
+        for batch in range(5):
+            shown.on_train_batch_end(batch, {"loss": 2.0})
+        shown.on_epoch_end(epoch, {"loss": 1.0})
+    shown.on_train_end()
+    assert capsys.readouterr().out.startswith(f"{vae.name}: 2 epochs, 10 steps in ")

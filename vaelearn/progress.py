@@ -97,6 +97,7 @@ class TrainingProgress(keras.callbacks.Callback):
         self._epochs, self._steps = self.params.get("epochs") or 0, self.params.get("steps")
         self._first_epoch = self._epoch = None
         self._epochs_done, self._step, self._next_refresh = 0, 0, 0.0
+        self._epoch_start_step, self._batch = 0, -1
         self._batch_logs, self._epoch_logs = {}, {}
         total = self._epochs * self._steps if self._steps else None
         self._bar, self._live = _open_bar(total)
@@ -107,23 +108,26 @@ class TrainingProgress(keras.callbacks.Callback):
             self._first_epoch = epoch
             if self._bar is not None and epoch and self._steps:
                 self._bar.reset(total=(self._epochs - epoch) * self._steps)
-        self._epoch = epoch
+        self._epoch, self._epoch_start_step = epoch, self._step
 
     def on_train_batch_end(self, batch, logs=None):
+        self._batch = batch
         now = time.monotonic()
         if now < self._next_refresh:
             return
-        # With steps_per_execution > 1 Keras may pass a batch index past a short epoch's end.
-        step = min(batch + 1, self._steps) if self._steps else batch + 1
-        self._step = (self._epoch - self._first_epoch) * (self._steps or 0) + step
+        self._step = self._epoch_start_step + self._steps_done()
         self._batch_logs = dict(logs or {})
         self._refresh(now)
+
+    def _steps_done(self):
+        """Steps done in this epoch. With steps_per_execution > 1 Keras may pass a batch
+        index past a short epoch's end."""
+        return min(self._batch + 1, self._steps) if self._steps else self._batch + 1
 
     def on_epoch_end(self, epoch, logs=None):
         self._epochs_done += 1
         self._epoch_logs, self._batch_logs = dict(logs or {}), {}
-        if self._steps:
-            self._step = self._epochs_done * self._steps
+        self._step = self._epoch_start_step + (self._steps or self._steps_done())
         now = time.monotonic()
         if now >= self._next_refresh:
             self._refresh(now)
@@ -176,12 +180,13 @@ class TrainingProgress(keras.callbacks.Callback):
 def _open_bar(total):
     """(bar, live output): tqdm's notebook bar in a kernel, its text bar on a terminal's
     standard error, else (None, None)."""
-    options = dict(total=total, unit="step", leave=False, mininterval=0, miniters=1)
+    # The full width (in a notebook: the bar keeps its room, the long text wraps below it).
+    options = dict(total=total, unit="step", leave=False, mininterval=0, miniters=1,
+                   dynamic_ncols=True)
     if in_kernel():
         try:
             from tqdm.notebook import tqdm
-            # The full width: the bar keeps its room and the long text wraps below it.
-            bar = tqdm(display=False, ncols="100%", **options)
+            bar = tqdm(display=False, **options)
         except ImportError:  # no ipywidgets: the summary line only
             return None, None
         bar.container.add_class("vaelearn-training-progress")
@@ -189,7 +194,7 @@ def _open_bar(total):
     if getattr(sys.stderr, "isatty", lambda: False)():
         from tqdm import tqdm
 
-        return tqdm(file=sys.stderr, dynamic_ncols=True, **options), None
+        return tqdm(file=sys.stderr, **options), None
     return None, None
 
 
