@@ -37,6 +37,18 @@ def test_keras_imported_after_vaelearn_starts_without_tensorflows_log_lines():
     assert "oneDNN" in loud.stderr or "absl" in loud.stderr, loud.stderr
 
 
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="TensorFlow's start-up log")
+def test_a_log_level_is_the_users_only_if_vaelearn_did_not_set_it():
+    code = ("import os, vaelearn\n"
+            "from vaelearn.backend import tensorflow_log_requested as asked\n"
+            "print(os.environ.get('TF_CPP_MIN_LOG_LEVEL'), asked())\n"
+            "import keras\n"
+            "print(os.environ.get('TF_CPP_MIN_LOG_LEVEL'), asked())\n")
+    # `import vaelearn` sets nothing until TensorFlow is imported, then its own quiet level.
+    assert run(code).stdout.split("\n")[:2] == ["None False", "3 False"]
+    assert run(code, TF_CPP_MIN_LOG_LEVEL="3").stdout.split("\n")[:2] == ["3 True", "3 True"]
+
+
 def test_other_standard_error_output_during_the_import_is_passed_on():
     code = ("import os, sys, vaelearn.backend as b\n"
             "with b._startup_lines_dropped():\n"

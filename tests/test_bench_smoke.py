@@ -121,3 +121,19 @@ def test_backend_throughput_quick(capsys):
     assert set(ratios) == {"mlp", "conv"}
     for arch in ratios.values():
         assert arch["tensorflow"] == 1.0 and all(r > 0 for r in arch.values())
+
+
+def test_progress_overhead_quick(capsys):
+    import json
+
+    import progress_overhead
+
+    assert progress_overhead.main(["--quick"]) == 0
+    line = last_line(capsys)
+    assert line.startswith("progress_overhead: ")
+    ratios = json.loads(line.split(": ", 1)[1])
+    assert set(ratios) == {"progress display (steps_per_execution=16)",
+                           "live curves (steps_per_execution=16)",
+                           "progress display (steps_per_execution=1)"}
+    for measured in ratios.values():
+        assert measured["wall"] > 0 and measured["cpu"] > 0 and 0 < measured["in_hooks"] < 1

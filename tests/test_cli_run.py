@@ -7,7 +7,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from vaelearn.classroom.cli import main
-from vaelearn.classroom.runner import WIDGET_MIME, strip_widgets
+from vaelearn.classroom.pages import WIDGET_MIME, strip_widgets
 
 QUIZ = """\
 title: Tiny quiz
@@ -19,6 +19,18 @@ questions:
     answer: B
     explanation: One and one make two.
 """
+
+
+# What a GPU build of TensorFlow writes to stderr when it is imported on a CPU machine.
+TENSORFLOW_LOG = (
+    "WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\n"
+    "I0000 00:00:1795600438.519717    9257 port.cc:153] oneDNN custom operations are on. You "
+    "may see slightly different numerical results due to floating-point round-off errors.\n"
+    "I0000 00:00:1795600438.520680    9257 cudart_stub.cc:31] Could not find cuda drivers on "
+    "your machine, GPU will not be used.\n"
+)
+# Written to stderr from a file, so that the page's copy of the cell's source does not hold it.
+STDERR_CELL = "import sys\nsys.stderr.write(open('stderr.txt').read());"
 
 
 def write_notebook(path, *sources):
@@ -33,9 +45,10 @@ def test_notebooks_run_from_their_folder_and_export_static_quizzes(tmp_path, mon
     write_notebook(folder / "b_quiz.ipynb",
                    "import vaelearn.quiz\nvaelearn.quiz.load('tiny.yaml')")
     write_notebook(folder / "a_env.ipynb", "import os\nprint(open('data.txt').read())",
-                   "print('TF log level', os.environ['TF_CPP_MIN_LOG_LEVEL'])")
+                   STDERR_CELL)
     (folder / "tiny.yaml").write_text(QUIZ)
     (folder / "data.txt").write_text("found beside the notebook")
+    (folder / "stderr.txt").write_text(TENSORFLOW_LOG + "a real warning\n")
     monkeypatch.chdir(tmp_path)  # the default notebooks/ folder; cells must run from it
     monkeypatch.delenv("TF_CPP_MIN_LOG_LEVEL", raising=False)
 
@@ -50,7 +63,10 @@ def test_notebooks_run_from_their_folder_and_export_static_quizzes(tmp_path, mon
     assert sorted(p.name for p in site.iterdir()) == [
         "a_env.html", "a_env.ipynb", "b_quiz.html", "b_quiz.ipynb"]
     page = (site / "a_env.html").read_text()
-    assert "found beside the notebook" in page and "TF log level 2" in page
+    assert "found beside the notebook" in page
+    assert "a real warning" in page and "oneDNN" not in page and "absl" not in page
+    executed = nbformat.read(site / "a_env.ipynb", as_version=4)
+    assert executed.cells[1].outputs[0].text == "a real warning\n"
 
     executed = nbformat.read(site / "b_quiz.ipynb", as_version=4)
     assert WIDGET_MIME in executed.cells[0].outputs[0].data  # the live notebook keeps widgets
@@ -107,3 +123,14 @@ def test_strip_widgets_keeps_static_outputs_and_the_original():
     assert static.cells[0].outputs[0].data == {"text/html": "<p>quiz</p>", "text/plain": "quiz"}
     assert "widgets" not in static.metadata
     assert WIDGET_MIME in nb.cells[0].outputs[0].data and "widgets" in nb.metadata
+
+
+def test_a_tensorflow_log_level_of_the_user_keeps_the_log(tmp_path, monkeypatch):
+    notebook = write_notebook(tmp_path / "loud.ipynb", STDERR_CELL)
+    (tmp_path / "stderr.txt").write_text(TENSORFLOW_LOG + "a real warning\n")
+    monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "0")
+
+    assert main(["run", str(notebook), "--out", str(tmp_path / "build")]) == 0
+
+    executed = nbformat.read(tmp_path / "build" / "loud.ipynb", as_version=4)
+    assert executed.cells[0].outputs[0].text == TENSORFLOW_LOG + "a real warning\n"

@@ -169,11 +169,12 @@ def test_mimebundle_outside_a_kernel_is_text_and_html_only():
 
 
 def test_mimebundle_in_a_kernel_adds_the_widget_view(monkeypatch):
+    from vaelearn import display
     from vaelearn.quiz import model
 
     shown = []
     original_show = model.Quiz.show
-    monkeypatch.setattr(model, "_in_kernel", lambda: True)
+    monkeypatch.setattr(display, "in_kernel", lambda: True)
     monkeypatch.setattr(model.Quiz, "show", lambda self, **kw: shown.append(original_show(self, **kw)) or shown[-1])
     bundle = vaelearn.quiz.load("eli5")._repr_mimebundle_()
     (widget,) = shown

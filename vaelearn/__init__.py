@@ -17,9 +17,9 @@ __version__ = "0.1.0"
 __all__ = ["seed"]
 
 _SUBMODULES = (
-    "anomaly", "backend", "batching", "classroom", "conditional", "course", "data", "errors",
-    "exercises", "explorer", "files", "gradients", "import_hooks", "losses", "metrics", "models",
-    "plots", "quiz", "saving", "sources", "training",
+    "anomaly", "backend", "batching", "classroom", "conditional", "course", "data", "display",
+    "errors", "exercises", "explorer", "files", "gradients", "import_hooks", "losses", "metrics",
+    "models", "plots", "progress", "quiz", "saving", "sources", "training",
 )
 
 

@@ -59,6 +59,10 @@ class VAEAnomalyDetector(OutlierMixin, BaseEstimator):
         Importance samples of the ``"iwae"`` score.
     seed : int
         Seeds the weights, the training noise and the scores' Monte-Carlo draws.
+    verbose : {None, 0, 1, 2}
+        None: ``fit`` shows vaelearn's progress display (a bar in a notebook that ends as
+        one summary line, see :mod:`vaelearn.progress`); 0: silent; 1 or 2: Keras' own
+        printing.
 
     Attributes
     ----------
@@ -73,7 +77,7 @@ class VAEAnomalyDetector(OutlierMixin, BaseEstimator):
     def __init__(self, *, latent_dim=8, epochs=40, batch_size=64, learning_rate=1e-3,
                  hidden=(256, 128), beta=1.0, likelihood="bernoulli",
                  decoder_std=1.0, score="elbo_minus_entropy", contamination=0.05, threshold=None,
-                 n_samples=10, k=50, seed=0):
+                 n_samples=10, k=50, seed=0, verbose=None):
         self.latent_dim = latent_dim
         self.epochs = epochs
         self.batch_size = batch_size
@@ -88,6 +92,7 @@ class VAEAnomalyDetector(OutlierMixin, BaseEstimator):
         self.n_samples = n_samples
         self.k = k
         self.seed = seed
+        self.verbose = verbose
 
     def _check_score(self, score):
         if score not in SCORES:
@@ -114,7 +119,8 @@ class VAEAnomalyDetector(OutlierMixin, BaseEstimator):
                                beta=self.beta, likelihood=self.likelihood,
                                decoder_std=self.decoder_std, seed=self.seed,
                                learning_rate=self.learning_rate)
-        history = self.model_.fit(X, epochs=self.epochs, batch_size=self.batch_size, verbose=0)
+        verbose = {} if self.verbose is None else {"verbose": self.verbose}
+        history = self.model_.fit(X, epochs=self.epochs, batch_size=self.batch_size, **verbose)
         self.history_ = history.history
         if self.threshold is not None:
             self.threshold_ = float(self.threshold)

@@ -27,8 +27,8 @@ import numpy as np
 
 from .import_hooks import around_first_import
 
-__all__ = ["accelerators", "describe", "name", "quiet_tensorflow_import", "set_seed", "steps_per_execution",
-           "value_and_grad"]
+__all__ = ["accelerators", "describe", "drop_startup_lines", "name", "quiet_tensorflow_import", "set_seed",
+           "steps_per_execution", "tensorflow_log_requested", "value_and_grad"]
 
 # absl's INFO and WARNING lines ("I0000 00:00:..."), its notice about them, the
 # CPU-feature advice that continues one of them, and the GPU build's report that a machine
@@ -55,13 +55,27 @@ def _startup_lines_dropped():
             os.dup2(saved, 2)
             os.close(saved)
             capture.seek(0)
-            kept = [line for line in capture.read().decode("utf-8", "replace").splitlines(True)
-                    if not _STARTUP_NOISE.match(line)]
+            kept = drop_startup_lines(capture.read().decode("utf-8", "replace"))
             if kept:
-                sys.stderr.write("".join(kept))
+                sys.stderr.write(kept)
+
+
+def drop_startup_lines(text):
+    """``text`` without the lines of TensorFlow's start-up log (absl's INFO and WARNING lines
+    and their notices, a CPU machine's failed CUDA search)."""
+    return "".join(line for line in text.splitlines(True) if not _STARTUP_NOISE.match(line))
+
+
+_LOG_LEVEL_OF_OURS = "3"
+_set_log_level = False  # whether TF_CPP_MIN_LOG_LEVEL was set by vaelearn, not the user
 
 
 def _import_quietly(exec_module, tensorflow):
+    global _set_log_level
+    if "TF_CPP_MIN_LOG_LEVEL" not in os.environ:
+        # Later C++ lines too (tf.data logs errors it ignores).
+        os.environ["TF_CPP_MIN_LOG_LEVEL"] = _LOG_LEVEL_OF_OURS
+        _set_log_level = True
     with _startup_lines_dropped():
         exec_module(tensorflow)
         tensorflow.config.list_physical_devices()  # the GPU search logs too, on first use
@@ -75,7 +89,6 @@ def quiet_tensorflow_import():
     logs (``TF_CPP_MIN_LOG_LEVEL`` set) or it is imported already."""
     if "tensorflow" in sys.modules or "TF_CPP_MIN_LOG_LEVEL" in os.environ:
         return
-    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"  # later C++ lines too (tf.data logs errors it ignores)
     around_first_import("tensorflow", _import_quietly)
 
 
@@ -90,6 +103,13 @@ def describe():
     import keras
 
     return f"Keras {keras.__version__} on the {name()} backend ({', '.join(accelerators()) or 'CPU'})"
+
+
+def tensorflow_log_requested():
+    """Whether the user asked for TensorFlow's C++ log: ``TF_CPP_MIN_LOG_LEVEL`` is set, and
+    not by vaelearn when it imported TensorFlow quietly in this process."""
+    return "TF_CPP_MIN_LOG_LEVEL" in os.environ and not (
+        _set_log_level and os.environ["TF_CPP_MIN_LOG_LEVEL"] == _LOG_LEVEL_OF_OURS)
 
 
 def name():

@@ -21,7 +21,7 @@ import keras
 import numpy as np
 from keras import layers, ops
 
-from . import losses, saving
+from . import losses, progress, saving
 from .backend import steps_per_execution
 from .batching import check_batch_size, in_batches
 from .saving import load_model
@@ -235,7 +235,12 @@ class LatentModel(keras.Model):
         ``batch_size`` defaults to ``DEFAULT_BATCH_SIZE`` for array inputs;
         ``validation_data`` may be a plain array of inputs; ``sample_weight`` ``(n,)``
         weights each example's loss (see :func:`vaelearn.losses.batch_mean`). Options after
-        ``batch_size`` are keyword-only (``keras.Model.fit``'s 4th is ``epochs``)."""
+        ``batch_size`` are keyword-only (``keras.Model.fit``'s 4th is ``epochs``).
+
+        Without ``verbose``, a :class:`~vaelearn.progress.TrainingProgress` shows the
+        training (in a notebook, a progress bar that ends as a one-line summary) instead of
+        Keras' printing; ``verbose=0`` trains silently, ``verbose=1`` or ``2`` prints as
+        Keras does, and ``VAELEARN_PROGRESS=0`` makes silence the default."""
         self._check_fit_inputs(x)
         if (isinstance(x, (np.ndarray, list, tuple)) or ops.is_tensor(x)) and batch_size is None:
             batch_size = DEFAULT_BATCH_SIZE
@@ -248,10 +253,19 @@ class LatentModel(keras.Model):
             # Keras drops sample weights given without targets; unused targets carry them.
             y = np.zeros(len(keras.tree.flatten(x)[0]), "float32")
         callbacks = list(callbacks or [])
+        if "verbose" not in kwargs:
+            kwargs["verbose"] = 0
+            if progress.shown_by_default() and not any(
+                    isinstance(callback, progress.TrainingProgress) for callback in callbacks):
+                callbacks.append(progress.TrainingProgress())
         if not any(isinstance(callback, NaNGuard) for callback in callbacks):
             callbacks.append(NaNGuard())
-        return super().fit(x, y, batch_size=batch_size, callbacks=callbacks,
-                           validation_data=validation_data, **kwargs)
+        try:
+            return super().fit(x, y, batch_size=batch_size, callbacks=callbacks,
+                               validation_data=validation_data, **kwargs)
+        except BaseException as error:  # Ctrl-C or a diverged loss: end the displays too
+            progress.end_displays(callbacks, error)
+            raise
 
     def _check_fit_inputs(self, x):
         if x is None or isinstance(x, (list, tuple)):  # several inputs: a subclass checks them

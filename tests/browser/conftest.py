@@ -85,11 +85,16 @@ class Lab:
 
     def open(self, page, relpath):
         """Open a notebook, run all its cells and wait until every one has run."""
+        self.start(page, relpath)
+        self.wait_until_run(page)
+
+    def start(self, page, relpath):
+        """Open a notebook and start Run All Cells; return once the first cell has started."""
         assert (self.root / relpath).is_file(), f"{relpath} is missing from the course"
         # ?reset: a fresh workspace, without the notebooks that earlier tests opened.
         page.goto(f"{self.url}/lab/tree/{relpath}?reset&token={self.token}")
         _wait_idle(page)
-        prompts = page.locator(".jp-CodeCell .jp-InputArea .jp-InputPrompt")
+        prompts = _prompts(page)
         # A click can land before the kernel session is usable: retry Run All once.
         for attempt in range(2):
             page.get_by_role("menuitem", name="Run", exact=True).click()
@@ -100,6 +105,10 @@ class Lab:
             except AssertionError:
                 if attempt:
                     raise
+
+    def wait_until_run(self, page):
+        """Wait until every cell that Run All started has run."""
+        prompts = _prompts(page)
         # Cells run in order and Run All stops at an error: the last one running means all did.
         ran = re.compile(r"\[\d+\]:")
         playwright.expect(prompts.last).to_have_text(ran, timeout=RUN_TIMEOUT_MS)
@@ -122,6 +131,10 @@ class Lab:
     def shutdown_kernels(self):
         for session in self.api("GET", "sessions"):
             self.api("DELETE", f"sessions/{session['id']}")
+
+
+def _prompts(page):
+    return page.locator(".jp-CodeCell .jp-InputArea .jp-InputPrompt")
 
 
 def _wait_idle(page):
@@ -164,9 +177,11 @@ def lab(browser, tmp_path_factory):
         VAELEARN_HOME=str(home),
         VAELEARN_QUIZ_DIR=str(root / "quizzes"),
         VAELEARN_DATASET="digits",
-        TF_CPP_MIN_LOG_LEVEL="3",
     )
-    env.pop("MPLBACKEND", None)  # the kernel's inline default
+    # As on a learner's machine: the kernel's inline plots, and TensorFlow's start-up log left
+    # to `import vaelearn` (a TF_CPP_MIN_LOG_LEVEL of ours would switch that off).
+    for name in ("MPLBACKEND", "TF_CPP_MIN_LOG_LEVEL", "VAELEARN_PROGRESS"):
+        env.pop(name, None)
     token, port = secrets.token_hex(16), _free_port()
     log_path = root / "jupyterlab.log"
     command = [
@@ -210,6 +225,13 @@ def _wait_for_server(server, process):
 def expect(browser):
     """Playwright's ``expect`` (a fixture, so that a missing Playwright skips instead of erroring)."""
     return playwright.expect
+
+
+@pytest.fixture
+def artifacts(browser):
+    """The folder for screenshots a test keeps besides the one taken when it ends."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
 
 
 @pytest.fixture

@@ -57,11 +57,14 @@ def prefetch_command(args):
 
 def run_command(args):
     """Execute notebooks headless; print a table and the failing cells."""
+    from .pages import check_renderer
     from .runner import check_notebooks, check_output, find_notebooks, format_table, run_all
 
     notebooks = find_notebooks(args.notebooks)
-    # Every input and the output folder are checked before the first notebook runs.
+    # Every input, the output folder and the pages' math renderer are checked before the
+    # first notebook runs.
     problems = check_notebooks(notebooks) if notebooks else ["no notebooks in notebooks/"]
+    problems += check_renderer()
     try:
         check_output(args.out)
     except UnwritablePathError as e:

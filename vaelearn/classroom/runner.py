@@ -1,16 +1,16 @@
 """Execute notebooks headless and export them to HTML: ``vaelearn run``.
 
 Each notebook runs in a fresh ``python3`` kernel whose working directory is the
-notebook's folder. The executed copy (with its widget state) and an HTML page are
-written to the output folder whether the run passed or not, so a failure can be read
-in context. In the HTML page widgets are replaced by their static ``text/html``
-(quizzes show their questions with the answers folded in ``<details>``).
+notebook's folder. The executed copy (with its widget state) and an HTML page that needs
+no network (:mod:`vaelearn.classroom.pages`) are written to the output folder whether the
+run passed or not, so a failure can be read in context. TensorFlow's start-up log is left
+out of both, unless the user set ``TF_CPP_MIN_LOG_LEVEL`` (then the kernel shows what it
+asks for).
 
 Ctrl-C, SIGTERM or SIGHUP stop the whole batch, whatever the kernel was doing.
 """
 
 import asyncio
-import copy
 import errno
 import os
 import re
@@ -22,14 +22,14 @@ from pathlib import Path
 
 from nbclient import NotebookClient
 
+from ..backend import drop_startup_lines, tensorflow_log_requested
 from ..errors import UnwritablePathError
 from ..files import atomic_write, write_error_message
 from .interrupts import SIGNALS, Interrupted, signals_raised
+from .pages import export_html
 
-__all__ = ["WIDGET_MIME", "RunResult", "describe_failure", "execute", "export_html",
-           "find_notebooks", "format_table", "run_all", "run_notebook", "strip_widgets"]
-
-WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+__all__ = ["RunResult", "describe_failure", "drop_tensorflow_log", "execute", "find_notebooks",
+           "format_table", "run_all", "run_notebook"]
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -101,6 +101,8 @@ def run_notebook(path, out_dir, cell_timeout=600):
     except (OSError, ValueError) as e:  # nbformat's NotJSONError is a ValueError
         return RunResult(path, 0.0, f"cannot read the notebook: {e}")
     error = execute(nb, path.parent, cell_timeout)
+    if not tensorflow_log_requested():
+        drop_tensorflow_log(nb)
     result = RunResult(path, time.perf_counter() - start, error)
     for target, content in ((Path(out_dir) / f"{path.stem}.ipynb", nbformat.writes(nb) + "\n"),
                             (Path(out_dir) / f"{path.stem}.html", export_html(nb))):
@@ -135,8 +137,10 @@ def execute(nb, folder, cell_timeout):
     )
     with signals_raised() as received:
         try:
-            # TensorFlow's C++ start-up log would bury the progress bar; a user's setting wins.
-            client.execute(env={"TF_CPP_MIN_LOG_LEVEL": "2", **os.environ})
+            # TF_CPP_MIN_LOG_LEVEL only if the user set it: set, it stops `import vaelearn`
+            # in the kernel from dropping the start-up lines that no log level silences.
+            client.execute(env={name: value for name, value in os.environ.items()
+                                if name != "TF_CPP_MIN_LOG_LEVEL" or tensorflow_log_requested()})
         except Exception as e:  # a cell error, a timeout or a dead kernel: all end this run
             client.stop_if_signalled(e)
             if received:
@@ -204,26 +208,19 @@ def describe_failure(cell, error, cell_timeout):
     return f"{cell.source}\n{'-' * 40}\n{message}"
 
 
-def strip_widgets(nb):
-    """A copy of ``nb`` without widget views or widget state.
+def drop_tensorflow_log(nb):
+    """Remove TensorFlow's start-up lines from the ``stderr`` outputs of ``nb``, in place.
 
-    Without a kernel a widget view renders as an empty area; removing it lets the
-    output's static ``text/html`` or ``text/plain`` show instead.
-    """
-    nb = copy.deepcopy(nb)
-    nb.metadata.pop("widgets", None)
+    ``import vaelearn`` drops them when TensorFlow is imported after it; a notebook that
+    imports Keras first would otherwise show them in red at the top of the page."""
     for cell in nb.cells:
-        for output in cell.get("outputs", ()):
-            output.get("data", {}).pop(WIDGET_MIME, None)
-    return nb
-
-
-def export_html(nb):
-    """The notebook as a standalone HTML page, widgets replaced by their static form."""
-    from nbconvert import HTMLExporter
-
-    body, _ = HTMLExporter().from_notebook_node(strip_widgets(nb))
-    return body
+        if "outputs" not in cell:
+            continue
+        for output in cell.outputs:
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                output.text = drop_startup_lines(output.text)
+        cell.outputs = [output for output in cell.outputs
+                        if output.get("output_type") != "stream" or output.text]
 
 
 def run_all(paths, out_dir, cell_timeout=600, progress=True):

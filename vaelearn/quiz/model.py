@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from .. import display
 from . import records, text
 from .grading import grade
 
@@ -171,18 +172,10 @@ class Quiz:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         bundle = {"text/plain": self.to_text(), "text/html": self.to_html()}
-        if _in_kernel():
+        if display.in_kernel():
             widget_bundle = self.show()._repr_mimebundle_()
             bundle["application/vnd.jupyter.widget-view+json"] = widget_bundle[
                 "application/vnd.jupyter.widget-view+json"
             ]
         return bundle
 
-
-def _in_kernel():
-    """Whether we run in a Jupyter kernel, where widgets can be displayed."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    return getattr(get_ipython(), "kernel", None) is not None

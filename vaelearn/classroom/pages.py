@@ -1,0 +1,99 @@
+"""HTML pages of executed notebooks that a browser shows in full without a network.
+
+``vaelearn run`` writes one page per notebook for classrooms on flaky networks, so each page
+is a single file that requests nothing:
+
+- widgets are replaced by their static ``text/html`` or ``text/plain`` (a widget needs its
+  kernel; quizzes show their questions with the answers folded in ``<details>``);
+- formulas are typeset in the browser by MathJax 3, the renderer JupyterLab uses, inlined
+  from the ``django-static-mathjax`` package (its ``tex-svg-full`` component: every TeX
+  extension built in, glyphs drawn as SVG paths, so no web font or further file is loaded);
+- what nbconvert's template would load from a CDN is left out: MathJax 2, RequireJS (it
+  serves only widget state, which the page does not carry) and Mermaid (a ``mermaid`` code
+  block stays as its source text).
+"""
+
+import copy
+from functools import lru_cache
+from importlib import resources
+
+__all__ = ["MATHJAX_COMPONENT", "WIDGET_MIME", "check_renderer", "export_html", "mathjax_source",
+           "strip_widgets"]
+
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+MATHJAX_COMPONENT = "static/mathjax/es5/tex-svg-full.js"  # inside the `mathjax` package
+
+# JupyterLab's MathJax 3 settings: $...$ and \(...\) inline, $$...$$ and \[...\] displayed,
+# \$ for a dollar sign, \begin{...} environments outside dollars. <pre> and <code> (code
+# cells, printed output) are skipped, as by default.
+_MATHJAX_CONFIG = r"""window.MathJax = {
+  tex: {
+    inlineMath: [["$", "$"], ["\\(", "\\)"]],
+    displayMath: [["$$", "$$"], ["\\[", "\\]"]],
+    processEscapes: true,
+    processEnvironments: true
+  },
+  svg: {fontCache: "global"}
+};"""
+
+_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block html_head_js_mathjax -%}
+<script>
+{{ resources.vaelearn_mathjax_config }}
+</script>
+<script>
+{{ resources.vaelearn_mathjax }}
+</script>
+{%- endblock html_head_js_mathjax -%}
+"""
+
+
+@lru_cache(maxsize=1)
+def mathjax_source():
+    """The MathJax component inlined in every page, as JavaScript source text.
+
+    Raises ModuleNotFoundError or OSError when the ``django-static-mathjax`` package is
+    missing or incomplete (:func:`check_renderer` says so in one line)."""
+    source = resources.files("mathjax").joinpath(MATHJAX_COMPONENT).read_text(encoding="utf-8")
+    return source.replace("</script", "<\\/script")  # it must not end its <script> element
+
+
+def check_renderer():
+    """One line per problem that stops pages from rendering formulas (none when all is well)."""
+    try:
+        mathjax_source()
+    except (ModuleNotFoundError, OSError) as e:
+        return [f"cannot read MathJax, which the HTML pages need to show formulas offline "
+                f"({type(e).__name__}: {e}). Reinstall it: pip install --force-reinstall "
+                "django-static-mathjax"]
+    return []
+
+
+def strip_widgets(nb):
+    """A copy of ``nb`` without widget views or widget state.
+
+    Without a kernel a widget view renders as an empty area; removing it lets the
+    output's static ``text/html`` or ``text/plain`` show instead.
+    """
+    nb = copy.deepcopy(nb)
+    nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        for output in cell.get("outputs", ()):
+            output.get("data", {}).pop(WIDGET_MIME, None)
+    return nb
+
+
+def export_html(nb):
+    """The notebook as one standalone HTML page that needs no network (see the module
+    docstring)."""
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(extra_loaders=[DictLoader({"vaelearn_offline.html.j2": _TEMPLATE})],
+                            template_file="vaelearn_offline.html.j2")
+    body, _ = exporter.from_notebook_node(
+        strip_widgets(nb), resources={"vaelearn_mathjax": mathjax_source(),
+                                      "vaelearn_mathjax_config": _MATHJAX_CONFIG})
+    return body

@@ -1,0 +1,49 @@
+"""Showing things in a Jupyter notebook: whether a kernel is there to show widgets, and a
+cell output that shows a live widget while work runs and a static result after.
+
+A widget lives only as long as its kernel: saved without the kernel (JupyterLab, nbclient,
+``vaelearn run``'s HTML pages, nbval) it is an empty box or a stale repr. :class:`LiveOutput`
+therefore replaces the widget's view, when the work ends, by a plain bundle (text, HTML or
+PNG) through a display update, so the saved notebook keeps only the result. IPython is
+imported only when something is shown.
+"""
+
+__all__ = ["LiveOutput", "in_kernel"]
+
+
+def in_kernel():
+    """Whether we run in a Jupyter kernel, where widgets can be displayed."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    return getattr(get_ipython(), "kernel", None) is not None
+
+
+class LiveOutput:
+    """One cell output: ``widget`` now, a static bundle after :meth:`finish`.
+
+    Parameters
+    ----------
+    widget : ipywidgets.Widget
+        Shown at once; update it by setting its traits (never by printing into an
+        ``ipywidgets.Output``, which nbval sees as unexpected stdout).
+    """
+
+    def __init__(self, widget):
+        from IPython.display import display
+
+        self.widget = widget
+        self._handle = display(widget, display_id=True)
+
+    def finish(self, bundle):
+        """Replace the widget's view by ``bundle`` (MIME type -> data, e.g. ``text/plain``,
+        ``text/html``, base64 ``image/png``) and close the widget and its children."""
+        self._handle.update(bundle, raw=True)
+        _close(self.widget)
+
+
+def _close(widget):
+    for child in getattr(widget, "children", ()):
+        _close(child)
+    widget.close()
