@@ -198,3 +198,51 @@ def test_ring_has_eight_modes_at_the_stated_spread():
     np.testing.assert_allclose(np.linalg.norm(centers, axis=1), 1.0, rtol=1e-6)
     offsets = ring.x_train - centers[ring.y_train]
     assert offsets.std() == pytest.approx(0.05, rel=0.05)
+
+
+def test_sprites_draw_every_factor_uniformly_and_independently():
+    sprites = data.make_sprites(3000, 500, seed=1)
+    assert sprites.x_train.shape == (3000, 16, 16, 1) and sprites.x_train.dtype == np.float32
+    assert sprites.y_train.shape == (3000, 4) and sprites.y_test.shape == (500, 4)
+    assert sprites.info["factor_names"] == ("shape", "scale", "x", "y")
+    assert sprites.info["factor_sizes"] == (3, 4, 8, 8)
+    assert 0.0 <= sprites.x_train.min() and sprites.x_train.max() == 1.0
+    for k, levels in enumerate(sprites.info["factor_sizes"]):
+        counts = np.bincount(sprites.y_train[:, k], minlength=levels)
+        assert len(counts) == levels and counts.min() > 0.7 * 3000 / levels
+    # independent: the factors' correlations are near zero
+    correlations = np.corrcoef(sprites.y_train.T)[np.triu_indices(4, 1)]
+    assert np.abs(correlations).max() < 0.06
+
+
+def test_each_sprite_shows_its_factors():
+    sprites = data.make_sprites(400, 1, seed=2)
+    images, factors = sprites.x_train[..., 0], sprites.y_train
+    radii, centres = sprites.info["factor_values"][1], sprites.info["factor_values"][2]
+    rows, cols = np.mgrid[:16, :16] + 0.5
+    ink = images.sum(axis=(1, 2))
+    x = (images * cols).sum(axis=(1, 2)) / ink
+    y = (images * rows).sum(axis=(1, 2)) / ink
+    circles, squares = factors[:, 0] == 1, factors[:, 0] == 0
+    # a circle's ink is its area; circles and squares are symmetric, so their centre of mass is
+    # their centre (up to the 4x4 sampling of each pixel)
+    np.testing.assert_allclose(ink[circles], np.pi * radii[factors[circles, 1]] ** 2, rtol=0.05)
+    for shapes in (circles, squares):
+        np.testing.assert_allclose(x[shapes], centres[factors[shapes, 2]], atol=0.15)
+        np.testing.assert_allclose(y[shapes], centres[factors[shapes, 3]], atol=0.15)
+    # the largest shape stays inside the image: no ink on the border rows and columns
+    assert images[:, [0, -1], :].max() == 0 and images[:, :, [0, -1]].max() == 0
+    # the three shapes of one scale differ in ink, so shape is visible in every image
+    for scale in range(4):
+        means = [ink[(factors[:, 0] == s) & (factors[:, 1] == scale)].mean() for s in range(3)]
+        assert min(abs(a - b) for a, b in [(means[0], means[1]), (means[1], means[2]), (means[0], means[2])]) > 0.5
+
+
+def test_sprites_are_reproducible_and_subset_keeps_factors_with_images():
+    a, b = data.make_sprites(50, 10, seed=3), data.make_sprites(50, 10, seed=3)
+    np.testing.assert_array_equal(a.x_train, b.x_train)
+    assert not np.array_equal(a.x_train, data.make_sprites(50, 10, seed=4).x_train)
+    small = a.subset(20, 5, seed=0)
+    for image, factors in zip(small.x_train, small.y_train):
+        match = np.flatnonzero((a.x_train == image).all(axis=(1, 2, 3)))
+        assert any((a.y_train[i] == factors).all() for i in match)

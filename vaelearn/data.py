@@ -23,8 +23,8 @@ import numpy as np
 from .errors import CorruptCacheError, DatasetUnavailableError, UnknownDatasetError
 from .sources import data_dir, file_digest, is_cached, remote_files, verify
 
-__all__ = ["DATASET_NAMES", "IMAGE_DATASETS", "TOY_DATASETS", "Dataset", "binarize", "load",
-           "make_ring"]
+__all__ = ["DATASET_NAMES", "IMAGE_DATASETS", "SPRITE_SHAPES", "TOY_DATASETS", "Dataset",
+           "binarize", "load", "make_ring", "make_sprites"]
 
 IMAGE_DATASETS = ("mnist_sample", "digits", "mnist", "fashion_mnist")
 TOY_DATASETS = ("ring",)
@@ -252,3 +252,73 @@ def make_ring(n_train=4000, n_test=1000, n_modes=8, radius=1.0, sigma=0.05, seed
     x_test, y_test = draw(n_test)
     return Dataset("ring", x_train, y_train, x_test, y_test,
                    info={"centers": centers.astype("float32"), "sigma": sigma})
+
+
+SPRITE_SHAPES = ("square", "circle", "triangle")
+
+
+def make_sprites(n_train=4000, n_test=1000, *, size=16, n_scales=4, n_positions=8, seed=0):
+    """Sprites made from known generative factors: shape, scale, x and y position.
+
+    Each image shows one white-on-black shape (a square, a circle or a triangle), drawn with
+    anti-aliased edges (4x4 samples per pixel). Its four factors are drawn independently and
+    uniformly, which is the generative story a disentangled code should recover: shape from
+    ``SPRITE_SHAPES``, scale from ``n_scales`` radii between 2.25 and 3.5 pixels (for
+    ``size=16``, in proportion otherwise), x and y from ``n_positions`` evenly spaced centres
+    that keep the largest shape inside the image, off its border pixels.
+
+    Parameters
+    ----------
+    n_train, n_test : int
+        Images in each split.
+    size : int
+        Height and width in pixels.
+    n_scales, n_positions : int
+        Levels of the scale factor and of each position factor.
+    seed : int
+
+    Returns
+    -------
+    Dataset
+        Images ``(n, size, size, 1)`` in [0, 1]. The labels are the factors: ``y_train`` and
+        ``y_test`` are int arrays ``(n, 4)`` holding each image's level of shape, scale, x and
+        y (x grows to the right, y downwards), so that ``subset`` keeps them with their
+        images. ``info`` holds ``factor_names`` ("shape", "scale", "x", "y"), ``factor_sizes``
+        (the number of levels of each) and ``factor_values`` (each level's meaning: the shape
+        names, radii in pixels and centre coordinates in pixels).
+    """
+    rng = np.random.default_rng(seed)
+    unit = size / 16
+    radii = unit * np.linspace(2.25, 3.5, n_scales)
+    margin = _TRIANGLE_TOP * radii[-1] + unit  # the triangle reaches furthest from its centre
+    centres = np.linspace(margin, size - margin, n_positions)
+    sizes = (len(SPRITE_SHAPES), n_scales, n_positions, n_positions)
+    grid = (np.arange(4 * size) + 0.5) / 4  # 4 samples per pixel along each axis
+    gx, gy = np.meshgrid(grid, grid)
+
+    def draw(n):
+        factors = np.stack([rng.integers(k, size=n) for k in sizes], axis=1)
+        images = np.empty((n, size, size, 1), dtype="float32")
+        for i, (shape, scale, x, y) in enumerate(factors):
+            inside = _sprite_mask(shape, radii[scale], gx - centres[x], gy - centres[y])
+            images[i, ..., 0] = inside.reshape(size, 4, size, 4).mean(axis=(1, 3))
+        return images, factors
+
+    x_train, y_train = draw(n_train)
+    x_test, y_test = draw(n_test)
+    info = {"factor_names": ("shape", "scale", "x", "y"), "factor_sizes": sizes,
+            "factor_values": (SPRITE_SHAPES, radii, centres, centres)}
+    return Dataset("sprites", x_train, y_train, x_test, y_test, info=info)
+
+
+_TRIANGLE_TOP = 1.2  # the triangle's apex lies this many radii above its centroid
+
+
+def _sprite_mask(shape, radius, dx, dy):
+    """Which sample points (offsets ``dx``, ``dy`` from the centre) the shape covers."""
+    if SPRITE_SHAPES[shape] == "square":  # about the area of the circle of this radius
+        return (np.abs(dx) <= 0.85 * radius) & (np.abs(dy) <= 0.85 * radius)
+    if SPRITE_SHAPES[shape] == "circle":
+        return dx**2 + dy**2 <= radius**2
+    top = _TRIANGLE_TOP * radius  # an upward equilateral triangle, centred on its centroid
+    return (dy <= top / 2) & (dy >= -top + np.sqrt(3) * np.abs(dx))
