@@ -50,6 +50,8 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/train_throughput.py
 	$(BIN)/python bench/time_to_quality.py
 	$(BIN)/python bench/course_runtime.py
+	$(BIN)/python bench/nan_guard_overhead.py
+	$(BIN)/python bench/progress_overhead.py
 
 clean:
 	rm -rf build .pytest_cache

@@ -40,7 +40,7 @@ RIGHT = [
     ("interpolate_codes", lambda a, b, s: np.linspace(a, b, s)),
     ("vae_loss", lambda x, l, m, v: ops.mean(
         ops.sum(ops.reshape(ops.binary_crossentropy(x, l, from_logits=True), (len(x), -1)), axis=1)
-        + 0.5 * ops.sum(m**2 + ops.exp(v) - v - 1, axis=1))),
+        + 0.5 * ops.sum(ops.square(m) + ops.exp(v) - v - 1, axis=1))),
     ("vae_loss", lambda x, l, m, v: (np.sum(-(x * np.log(1 / (1 + np.exp(-l)))
                                              + (1 - x) * np.log(1 - 1 / (1 + np.exp(-l)))))
                                      + np.sum(_kl(m, v))) / len(x)),
@@ -83,6 +83,18 @@ def test_numpy_inside_the_sampling_step_is_caught_by_its_gradients():
 
     result = exercises.check("reparameterize", with_numpy)
     assert result.status == "failed" and "keras.ops" in result.hint
+
+
+def test_numpy_meeting_a_pytorch_tensor_gets_the_keras_ops_hint():
+    def as_on_pytorch(mu, log_var, eps):  # what `ndarray * torch.Tensor` raises
+        raise TypeError("unsupported operand type(s) for *: 'numpy.ndarray' and 'Tensor'")
+
+    def another_slip(mu, log_var, eps):
+        raise TypeError("can't multiply sequence by non-int of type 'float'")
+
+    result = exercises.check("reparameterize", as_on_pytorch)
+    assert result.status == "failed" and "keras.ops" in result.hint
+    assert exercises.check("reparameterize", another_slip).status == "error"
 
 
 def test_unfinished_stub_is_not_attempted_and_not_recorded():

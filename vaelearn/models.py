@@ -202,7 +202,7 @@ class LatentModel(keras.Model):
     def check_inputs(self, x):
         """Raise a ValueError that says how to fix inputs that are empty, of the wrong shape
         or out of range. ``x``: an array or a tensor."""
-        x = ops.convert_to_numpy(x) if ops.is_tensor(x) else np.asarray(x)
+        x = ops.convert_to_numpy(x) if ops.is_tensor(x) else np.asarray(x)  # NumPy reads others
         if x.ndim == 0 or len(x) == 0:
             raise ValueError(f"Got no examples (an array shaped {x.shape}); pass at least one, "
                              f"shaped (n, {', '.join(map(str, self.example_shape))}).")
@@ -242,11 +242,11 @@ class LatentModel(keras.Model):
         Keras' printing; ``verbose=0`` trains silently, ``verbose=1`` or ``2`` prints as
         Keras does, and ``VAELEARN_PROGRESS=0`` makes silence the default."""
         self._check_fit_inputs(x)
-        if (isinstance(x, (np.ndarray, list, tuple)) or ops.is_tensor(x)) and batch_size is None:
+        if (isinstance(x, (list, tuple)) or _array_like(x)) and batch_size is None:
             batch_size = DEFAULT_BATCH_SIZE
         if batch_size is not None:
             check_batch_size(batch_size)
-        if isinstance(validation_data, np.ndarray) or ops.is_tensor(validation_data):
+        if _array_like(validation_data):
             self.check_inputs(validation_data)
             validation_data = (validation_data,)
         if y is None and kwargs.get("sample_weight") is not None:
@@ -270,7 +270,7 @@ class LatentModel(keras.Model):
     def _check_fit_inputs(self, x):
         if x is None or isinstance(x, (list, tuple)):  # several inputs: a subclass checks them
             return
-        if isinstance(x, np.ndarray) or ops.is_tensor(x):
+        if _array_like(x):
             self.check_inputs(x)
             return
         first = _first_batch(x)
@@ -451,6 +451,13 @@ class VAE(LatentModel):
     def get_config(self):
         return {**super().get_config(), "beta": float(self.beta.numpy()),
                 "free_bits": self.free_bits, "binarize": self.binarize, "seed": self.seed}
+
+
+def _array_like(data):
+    """Whether ``data`` is an array or a tensor: of this backend, or of another library that
+    Keras accepts too (a ``tf.Tensor`` with the JAX or PyTorch backend)."""
+    return (isinstance(data, np.ndarray) or ops.is_tensor(data)
+            or (hasattr(data, "__array__") and hasattr(data, "shape")))
 
 
 def _first_batch(data):

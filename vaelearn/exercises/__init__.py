@@ -214,8 +214,7 @@ def _compare(ex, answer):
         except NotImplementedError:
             return CheckResult(ex.name, "not attempted", _NOT_ATTEMPTED)
         except Exception as e:  # the learner's code may fail in any way; report it
-            return CheckResult(ex.name, "error", f"Your function raised {type(e).__name__}: {e}",
-                               where)
+            return _raised(ex, "Your function", e, where)
         numbers = as_numbers(got)
         if numbers is None:
             return CheckResult(ex.name, "failed", not_numbers(got), where)
@@ -226,6 +225,24 @@ def _compare(ex, answer):
             return CheckResult(ex.name, "failed", message,
                                where + details + ([f"hint: {hint}"] if hint else []))
     return CheckResult(ex.name, "passed", f"All {len(ex.cases())} test cases agree with the reference.")
+
+
+# What PyTorch and NumPy say when NumPy meets a tensor: `array * tensor`, `array + tensor`,
+# `np.sum(tensor, axis=...)`.
+_NUMPY_MEETS_TENSOR = ("'numpy.ndarray' and 'Tensor'", "not implemented for NumPy arrays",
+                       "unexpected keyword argument 'axis'")
+_USE_KERAS_OPS = ("NumPy and the backend's tensors were mixed, which PyTorch refuses. Write the "
+                  "whole computation with keras.ops (ops.exp, ops.sum, ...): it runs on every "
+                  "backend.")
+
+
+def _raised(ex, who, error, where):
+    """The result for an answer that raised ``error``: a mistake with a hint when it is the
+    NumPy-meets-tensor slip, else an error that shows the exception."""
+    message = f"{who} raised {type(error).__name__}: {error}"
+    if isinstance(error, TypeError) and any(s in str(error) for s in _NUMPY_MEETS_TENSOR):
+        return CheckResult(ex.name, "failed", message, where + [f"hint: {_USE_KERAS_OPS}"])
+    return CheckResult(ex.name, "error", message, where)
 
 
 def _dtype_of(value):
@@ -259,7 +276,7 @@ def _judge(ex, answer, context):
     except NotImplementedError:
         return CheckResult(ex.name, "not attempted", _NOT_ATTEMPTED)
     except Exception as e:  # the learner's code may fail in any way; report it
-        return CheckResult(ex.name, "error", f"Your code raised {type(e).__name__}: {e}")
+        return _raised(ex, "Your code", e, [])
     if verdict is None:
         return CheckResult(ex.name, "passed", "It does what the exercise asks.")
     message, hint = verdict

@@ -1,15 +1,21 @@
 """Exercise of notebook 04: the sampling step, written so that gradients get through it."""
 
 import numpy as np
+from keras import ops
 
 from . import Mistake, as_numbers, exercise
 
 
 def _cases():
+    """Tensors, as inside a model: NumPy arrays on the left of an operator with a PyTorch
+    tensor fail, so a keras.ops answer must get tensors to run on every backend."""
+    from keras import ops
+
     rng = np.random.default_rng(4)
-    return [(rng.normal(size=(5, 3)), rng.normal(size=(5, 3)), rng.normal(size=(5, 3))),
-            (np.zeros((2, 2)), np.log(np.full((2, 2), 4.0)), np.ones((2, 2))),
-            (np.array([[1.0]]), np.array([[-3.0]]), np.array([[-2.0]]))]
+    cases = [(rng.normal(size=(5, 3)), rng.normal(size=(5, 3)), rng.normal(size=(5, 3))),
+             (np.zeros((2, 2)), np.log(np.full((2, 2), 4.0)), np.ones((2, 2))),
+             (np.array([[1.0]]), np.array([[-3.0]]), np.array([[-2.0]]))]
+    return [tuple(ops.convert_to_tensor(a, "float32") for a in case) for case in cases]
 
 
 _NUMPY_BREAKS = ("Automatic differentiation sees only operations on tensors; a NumPy function "
@@ -18,11 +24,9 @@ _NUMPY_BREAKS = ("Automatic differentiation sees only operations on tensors; a N
 
 def _gradients_reach_both(answer):
     """None if d(sum z)/d mu = 1 and d(sum z)/d log_var = sigma * eps / 2, else what is wrong."""
-    from keras import ops
-
     from ..backend import value_and_grad
 
-    mu, log_var, eps = _cases()[0]
+    mu, log_var, eps = (ops.convert_to_numpy(a) for a in _cases()[0])
     try:
         _, (d_mu, d_log_var) = value_and_grad(
             lambda m, v: ops.sum(answer(m, v, ops.convert_to_tensor(eps, "float32"))), mu, log_var)
@@ -40,15 +44,13 @@ def _gradients_reach_both(answer):
 
 
 @exercise("reparameterize", _cases, judge=_gradients_reach_both, rtol=1e-4, atol=1e-5, mistakes=[
-    Mistake(lambda mu, log_var, eps: mu + np.exp(log_var) * eps,
+    Mistake(lambda mu, log_var, eps: mu + ops.exp(log_var) * eps,
             "eps is scaled by the variance; it must be scaled by the standard deviation. "
             "How do you get a standard deviation from a log-variance?"),
     Mistake(lambda mu, log_var, eps: mu + log_var * eps,
             "log_var is the logarithm of the variance, not a standard deviation."),
-    Mistake(lambda mu, log_var, eps: mu + np.exp(log_var / 2),
+    Mistake(lambda mu, log_var, eps: mu + ops.exp(log_var / 2),
             "The noise eps is missing: every draw would be the same number."),
 ])
 def reparameterize(mu, log_var, eps):
-    from keras import ops
-
     return mu + ops.exp(0.5 * log_var) * eps

@@ -98,7 +98,8 @@ def _loss_like_ours(answer):
     mine, ours = answer(encoder, decoder, seed=3), models.VAE(encoder, decoder, seed=3)
     if not isinstance(mine, keras.Model):
         return f"Expected a keras.Model, got {type(mine).__name__}.", None
-    x = np.random.default_rng(5).random((8, *SHAPE)).astype("float32")
+    # A tensor, as fit passes it (NumPy on the left of `x * logits` fails with PyTorch tensors).
+    x = ops.convert_to_tensor(np.random.default_rng(5).random((8, *SHAPE)), "float32")
     loss = as_numbers(mine.compute_loss(x=x, y_pred=mine(x, training=True), training=True))
     expected = as_numbers(ours.compute_loss(x=x, y_pred=ours(x, training=True), training=True))
     if loss is None or loss.shape != ():
