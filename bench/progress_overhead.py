@@ -33,7 +33,6 @@ import sys
 import time
 
 import _common as c
-from vaelearn.backend import steps_per_execution
 
 CELL = """
 import json, time
@@ -106,6 +105,8 @@ def main(argv=None):
     n = 8000
     if args.quick:
         n, args.epochs, args.epochs_spe1, args.repeats = 512, 1, 1, 1
+    from vaelearn.backend import steps_per_execution
+
     plan = [(16, args.epochs, ["no display", "progress display", "live curves"]),
             (1, args.epochs_spe1, ["no display", "progress display"])]
     if steps_per_execution(16) == 1:  # PyTorch: one step per call only

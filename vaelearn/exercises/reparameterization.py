@@ -6,16 +6,17 @@ from keras import ops
 from . import Mistake, as_numbers, exercise
 
 
+def _arrays():
+    rng = np.random.default_rng(4)
+    return [(rng.normal(size=(5, 3)), rng.normal(size=(5, 3)), rng.normal(size=(5, 3))),
+            (np.zeros((2, 2)), np.log(np.full((2, 2), 4.0)), np.ones((2, 2))),
+            (np.array([[1.0]]), np.array([[-3.0]]), np.array([[-2.0]]))]
+
+
 def _cases():
     """Tensors, as inside a model: NumPy arrays on the left of an operator with a PyTorch
     tensor fail, so a keras.ops answer must get tensors to run on every backend."""
-    from keras import ops
-
-    rng = np.random.default_rng(4)
-    cases = [(rng.normal(size=(5, 3)), rng.normal(size=(5, 3)), rng.normal(size=(5, 3))),
-             (np.zeros((2, 2)), np.log(np.full((2, 2), 4.0)), np.ones((2, 2))),
-             (np.array([[1.0]]), np.array([[-3.0]]), np.array([[-2.0]]))]
-    return [tuple(ops.convert_to_tensor(a, "float32") for a in case) for case in cases]
+    return [tuple(ops.convert_to_tensor(a, "float32") for a in case) for case in _arrays()]
 
 
 _NUMPY_BREAKS = ("Automatic differentiation sees only operations on tensors; a NumPy function "
@@ -26,7 +27,7 @@ def _gradients_reach_both(answer):
     """None if d(sum z)/d mu = 1 and d(sum z)/d log_var = sigma * eps / 2, else what is wrong."""
     from ..backend import value_and_grad
 
-    mu, log_var, eps = (ops.convert_to_numpy(a) for a in _cases()[0])
+    mu, log_var, eps = _arrays()[0]
     try:
         _, (d_mu, d_log_var) = value_and_grad(
             lambda m, v: ops.sum(answer(m, v, ops.convert_to_tensor(eps, "float32"))), mu, log_var)
