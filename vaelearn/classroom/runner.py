@@ -15,6 +15,7 @@ import errno
 import os
 import re
 import signal
+import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
@@ -139,8 +140,11 @@ def execute(nb, folder, cell_timeout):
         try:
             # TF_CPP_MIN_LOG_LEVEL only if the user set it: set, it stops `import vaelearn`
             # in the kernel from dropping the start-up lines that no log level silences.
+            # The kernel process's own stderr (its start-up warnings, and ZMQ tracebacks when a
+            # signal shuts it down) is not the notebook's: cells' output arrives by messages.
             client.execute(env={name: value for name, value in os.environ.items()
-                                if name != "TF_CPP_MIN_LOG_LEVEL" or tensorflow_log_requested()})
+                                if name != "TF_CPP_MIN_LOG_LEVEL" or tensorflow_log_requested()},
+                           stderr=subprocess.DEVNULL)
         except Exception as e:  # a cell error, a timeout or a dead kernel: all end this run
             client.stop_if_signalled(e)
             if received:
