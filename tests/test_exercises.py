@@ -17,7 +17,8 @@ def hint_of(name, mistake_index):
 
 
 COMPARED = ["scale_pixels", "interpolate_codes", "vae_loss", "effective_beta", "iwae_bound",
-            "reparameterize", "threshold_for_fpr"]
+            "reparameterize", "threshold_for_fpr", "information_gap", "word_dropout",
+            "paired_interval"]
 
 
 @pytest.mark.parametrize("name", COMPARED)
@@ -64,7 +65,7 @@ def test_other_right_answers_pass(name, answer):
 @pytest.mark.parametrize("name", COMPARED)
 def test_each_classic_mistake_fails_with_its_own_hint(name):
     ex = exercises.get(name)
-    assert len(ex.mistakes) >= 2 or name == "scale_pixels"
+    assert len(ex.mistakes) >= 2 or name in ("scale_pixels", "word_dropout")
     for mistake in ex.mistakes:
         result = exercises.check(name, mistake.answer)
         assert result.status == "failed", (name, mistake.hint)
@@ -400,3 +401,33 @@ def test_the_scratch_pieces_are_judged_against_vaelearns_own():
     assert "SeedGenerator" in exercises.check("scratch_sampling", Unseeded).hint
     assert "sigma comes from log_var" in exercises.check("scratch_sampling", VarianceAsStd).hint
     assert "summed over its pixels" in exercises.check("scratch_vae", MeanOverPixels).hint
+
+
+def _rows_hidden_together(tokens, rate, rng):
+    hide = (rng.random((len(tokens), 1)) < rate) & (tokens >= 4)
+    return np.where(hide, 3, tokens)
+
+
+def _kept_with_rate(tokens, rate, rng):
+    hide = (rng.random(tokens.shape) < 1 - rate) & (tokens >= 4)
+    return np.where(hide, 3, tokens)
+
+
+def _in_place(tokens, rate, rng):
+    tokens[(rng.random(tokens.shape) < rate) & (tokens >= 4)] = 3
+    return tokens
+
+
+def _specials_hidden_too(tokens, rate, rng):
+    return np.where(rng.random(tokens.shape) < rate, 3, tokens)
+
+
+@pytest.mark.parametrize("answer, words", [
+    (_rows_hidden_together, "hidden together"),
+    (_kept_with_rate, "not of keeping it"),
+    (_in_place, "work on a copy"),
+    (_specials_hidden_too, "only words may be hidden"),
+], ids=["rows together", "rate of keeping", "in place", "special tokens"])
+def test_word_dropout_names_each_classic_slip(answer, words):
+    result = exercises.check("word_dropout", answer)
+    assert result.status == "failed" and words in result.message, result

@@ -19,7 +19,7 @@ __all__ = ["seed"]
 _SUBMODULES = (
     "anomaly", "backend", "batching", "classroom", "conditional", "course", "data", "display",
     "errors", "exercises", "explorer", "files", "gradients", "import_hooks", "losses", "metrics",
-    "models", "plots", "progress", "quiz", "saving", "sources", "training",
+    "models", "plots", "progress", "quiz", "saving", "sources", "text", "training",
 )
 
 

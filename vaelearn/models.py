@@ -21,11 +21,11 @@ import keras
 import numpy as np
 from keras import layers, ops
 
-from . import losses, progress, saving
+from . import losses, saving
 from .backend import steps_per_execution
 from .batching import check_batch_size, in_batches
 from .saving import load_model
-from .training import NaNGuard
+from .training import fit_with_course_callbacks
 
 __all__ = [
     "ARCHITECTURES", "DEFAULT_BATCH_SIZE", "DEFAULT_LEARNING_RATE", "LIKELIHOODS", "Autoencoder",
@@ -252,20 +252,9 @@ class LatentModel(keras.Model):
         if y is None and kwargs.get("sample_weight") is not None:
             # Keras drops sample weights given without targets; unused targets carry them.
             y = np.zeros(len(keras.tree.flatten(x)[0]), "float32")
-        callbacks = list(callbacks or [])
-        if "verbose" not in kwargs:
-            kwargs["verbose"] = 0
-            if progress.shown_by_default() and not any(
-                    isinstance(callback, progress.TrainingProgress) for callback in callbacks):
-                callbacks.append(progress.TrainingProgress())
-        if not any(isinstance(callback, NaNGuard) for callback in callbacks):
-            callbacks.append(NaNGuard())
-        try:
-            return super().fit(x, y, batch_size=batch_size, callbacks=callbacks,
-                               validation_data=validation_data, **kwargs)
-        except BaseException as error:  # Ctrl-C or a diverged loss: end the displays too
-            progress.end_displays(callbacks, error)
-            raise
+        return fit_with_course_callbacks(super().fit, x, y, batch_size=batch_size,
+                                         callbacks=callbacks, validation_data=validation_data,
+                                         **kwargs)
 
     def _check_fit_inputs(self, x):
         if x is None or isinstance(x, (list, tuple)):  # several inputs: a subclass checks them
@@ -536,6 +525,7 @@ def make_autoencoder(input_shape, latent_dim=2, arch="mlp", hidden=(256, 128),
     return ae
 
 
-# The conditional VAE subclasses VAE; importing it here registers it with Keras along with
-# the classes above, whichever module is imported first.
-from . import conditional  # noqa: E402,F401
+# The conditional VAE subclasses VAE, and the sequence VAE uses its Sampling layer; importing
+# them here registers them with Keras along with the classes above, whichever module is
+# imported first.
+from . import conditional, text  # noqa: E402,F401

@@ -7,9 +7,10 @@ import time
 import keras
 import numpy as np
 
+from . import progress
 from .errors import TrainingDivergedError
 
-__all__ = ["KLAnnealing", "NaNGuard"]
+__all__ = ["KLAnnealing", "NaNGuard", "fit_with_course_callbacks"]
 
 
 def epochs_for(n_examples, *, batch_size, updates):
@@ -20,6 +21,29 @@ def epochs_for(n_examples, *, batch_size, updates):
     """
     updates_per_epoch = math.ceil(n_examples / batch_size)
     return max(1, round(updates / updates_per_epoch))
+
+
+def fit_with_course_callbacks(fit, *args, callbacks=None, **kwargs):
+    """Call a ``keras.Model.fit`` (``fit``) with the course's callbacks added.
+
+    Without ``verbose``, a :class:`~vaelearn.progress.TrainingProgress` display replaces
+    Keras' printing (unless ``VAELEARN_PROGRESS=0``); a :class:`NaNGuard` stops a diverged
+    run with the last finite weights. If training ends in an error (Ctrl-C, a diverged
+    loss), the displays end too, saying why.
+    """
+    callbacks = list(callbacks or [])
+    if "verbose" not in kwargs:
+        kwargs["verbose"] = 0
+        if progress.shown_by_default() and not any(
+                isinstance(callback, progress.TrainingProgress) for callback in callbacks):
+            callbacks.append(progress.TrainingProgress())
+    if not any(isinstance(callback, NaNGuard) for callback in callbacks):
+        callbacks.append(NaNGuard())
+    try:
+        return fit(*args, callbacks=callbacks, **kwargs)
+    except BaseException as error:
+        progress.end_displays(callbacks, error)
+        raise
 
 
 class KLAnnealing(keras.callbacks.Callback):

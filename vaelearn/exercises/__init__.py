@@ -48,7 +48,10 @@ BY_NOTEBOOK = {
     "06_mode_collapse": ("kl_annealing_callback",),
     "07_anomaly_detection": ("threshold_for_fpr", "anomaly_score"),
     "08_image_generation": ("digit_samples",),
-    "09_eli5_recap": ("generate",),
+    "09_interpretable_latents": ("information_gap",),
+    "10_text_generation": ("word_dropout",),
+    "11_data_augmentation": ("paired_interval",),
+    "12_eli5_recap": ("generate",),
 }
 
 
