@@ -23,13 +23,13 @@ from keras import layers, ops
 
 from . import losses, saving
 from .backend import steps_per_execution
-from .batching import check_batch_size, in_batches
+from .batching import check_batch_size, check_count, in_batches
 from .saving import load_model
 from .training import fit_with_course_callbacks
 
 __all__ = [
     "ARCHITECTURES", "DEFAULT_BATCH_SIZE", "DEFAULT_LEARNING_RATE", "LIKELIHOODS", "Autoencoder",
-    "LatentModel", "Sampling", "VAE", "build_decoder", "build_encoder", "load_model",
+    "CourseModel", "LatentModel", "Sampling", "VAE", "build_decoder", "build_encoder", "load_model",
     "make_autoencoder", "make_vae",
 ]
 
@@ -153,7 +153,28 @@ def build_decoder(latent_dim, output_shape, arch="mlp", hidden=(256, 128)):
     return keras.Model(z, outputs, name="decoder")
 
 
-class LatentModel(keras.Model):
+class CourseModel(keras.Model):
+    """What every model of the course shares: an atomic ``.keras`` save and the course's
+    compile defaults."""
+
+    def save(self, filepath, overwrite=True, **kwargs):
+        """Save the model as a ``.keras`` file, atomically: a save that is interrupted or
+        fails (kill -9, full disk) leaves any earlier file at ``filepath`` as it was.
+        See ``keras.Model.save``; load it back with :func:`load_model`."""
+        with saving.model_file(filepath, overwrite=overwrite) as tmp:
+            super().save(tmp, **kwargs)
+
+    def compile_with_defaults(self, learning_rate=DEFAULT_LEARNING_RATE):
+        """Compile with the course's defaults: Adam at ``learning_rate``, and 16 training
+        steps per compiled call where the backend allows it (not on PyTorch).
+
+        Several batches per compiled call cut Keras' per-batch overhead on small CPUs
+        (BENCHMARKS.md); batch-level callbacks then run once per 16 batches."""
+        self.compile(optimizer=keras.optimizers.Adam(learning_rate),
+                     steps_per_execution=steps_per_execution(16))
+
+
+class LatentModel(CourseModel):
     """What the autoencoder and the VAE share: a likelihood, decoding, input checks and
     batched NumPy-in, NumPy-out helpers."""
 
@@ -271,13 +292,6 @@ class LatentModel(keras.Model):
         else:
             self.check_inputs(first)
 
-    def save(self, filepath, overwrite=True, **kwargs):
-        """Save the model as a ``.keras`` file, atomically: a save that is interrupted or
-        fails (kill -9, full disk) leaves any earlier file at ``filepath`` as it was.
-        See ``keras.Model.save``; load it back with :func:`load_model`."""
-        with saving.model_file(filepath, overwrite=overwrite) as tmp:
-            super().save(tmp, **kwargs)
-
     def transform(self, x, batch_size=1024):
         """The point code of each input ``(n, *example_shape)``. ``(n, latent_dim)``.
 
@@ -311,20 +325,10 @@ class LatentModel(keras.Model):
 
         Lower temperatures stay near the centre of the latent space: typical-looking but
         less varied images ("annealed" sampling)."""
-        if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 0:
-            raise ValueError(f"n is the number of images to sample, a whole number >= 0; got {n!r}.")
+        check_count(n, "images to sample")
         rng = np.random.default_rng(seed)
         z = (temperature * rng.standard_normal((n, self.latent_dim))).astype("float32")
         return self.draw(z, seed=rng) if draw else self.decode(z)
-
-    def compile_with_defaults(self, learning_rate=DEFAULT_LEARNING_RATE):
-        """Compile with the course's defaults: Adam at ``learning_rate``, and 16 training
-        steps per compiled call where the backend allows it (not on PyTorch).
-
-        Several batches per compiled call cut Keras' per-batch overhead on small CPUs
-        (BENCHMARKS.md); batch-level callbacks then run once per 16 batches."""
-        self.compile(optimizer=keras.optimizers.Adam(learning_rate),
-                     steps_per_execution=steps_per_execution(16))
 
     def get_config(self):
         return {

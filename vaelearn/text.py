@@ -18,7 +18,6 @@ without z, which is why a plain sequence VAE tends to ignore its code: posterior
 KL annealing (:class:`vaelearn.training.KLAnnealing`) counter it.
 """
 
-import numbers
 import re
 from dataclasses import dataclass
 
@@ -26,11 +25,9 @@ import keras
 import numpy as np
 from keras import layers, ops
 
-from . import saving
-from .backend import steps_per_execution
-from .batching import check_batch_size, in_batches
+from .batching import check_batch_size, check_count, in_batches
 from .losses import batch_mean, gaussian_kl_per_dimension
-from .models import DEFAULT_LEARNING_RATE, Sampling, serializable
+from .models import DEFAULT_LEARNING_RATE, CourseModel, Sampling, serializable
 from .training import fit_with_course_callbacks
 
 __all__ = ["BOS", "EOS", "FIRST_WORD", "PAD", "UNK", "Corpus", "SequenceVAE", "Vocabulary",
@@ -174,7 +171,7 @@ class Vocabulary:
 
 
 @serializable
-class SequenceVAE(keras.Model):
+class SequenceVAE(CourseModel):
     """A VAE of sentences: an MLP encoder, and a GRU language model as decoder whose initial
     state is set by the code z (Bowman et al., 2016).
 
@@ -366,8 +363,7 @@ class SequenceVAE(keras.Model):
     def sample(self, n, temperature=1.0, seed=None):
         """``n`` sentences from the model: z ~ N(0, I), then words drawn at ``temperature``
         (0: greedy). A list of strings."""
-        if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 0:
-            raise ValueError(f"n is the number of sentences, a whole number >= 0; got {n!r}.")
+        check_count(n, "sentences")
         rng = np.random.default_rng(seed)
         z = rng.standard_normal((n, self.latent_dim)).astype("float32")
         return self.decode(z, temperature=temperature, seed=rng)
@@ -378,18 +374,6 @@ class SequenceVAE(keras.Model):
         z = self.transform([start, end])
         t = np.linspace(0.0, 1.0, steps, dtype="float32")[:, None]
         return self.decode((1 - t) * z[0] + t * z[1])
-
-    # Saving --------------------------------------------------------------------------------
-
-    def save(self, filepath, overwrite=True, **kwargs):
-        """Save as a ``.keras`` file, atomically (see :func:`vaelearn.saving.model_file`)."""
-        with saving.model_file(filepath, overwrite=overwrite) as tmp:
-            super().save(tmp, **kwargs)
-
-    def compile_with_defaults(self, learning_rate=DEFAULT_LEARNING_RATE):
-        """Adam at ``learning_rate``, 16 training steps per compiled call where allowed."""
-        self.compile(optimizer=keras.optimizers.Adam(learning_rate),
-                     steps_per_execution=steps_per_execution(16))
 
     def get_config(self):
         return {**super().get_config(), "vocabulary": self.vocabulary.tokens,
