@@ -7,7 +7,9 @@ PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 # Containers and lab images often run as root, where JupyterLab refuses to start unless told.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--ServerApp.allow_root=True)
 
-.PHONY: lab test test-browser test-backends bench clean
+COMPARE := .venv-compare
+
+.PHONY: lab test test-browser test-backends bench bench-compare clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,14 +30,22 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(PIP) install -e '.[test]'
 	touch $(VENV)/.installed $@
 
+# pythae and PyOD run on PyTorch: their comparisons get an environment of their own (a CPU-only
+# PyTorch first, then the course's `compare` extra), so that `make lab` stays lean.
+$(COMPARE)/.installed-compare: pyproject.toml tools/compare_env.py tools/venvs.py
+	$(PYTHON) tools/compare_env.py $(COMPARE)
+	touch $@
+
 lab: $(VENV)/.installed
 	$(BIN)/python -m jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
 		--ServerApp.root_dir=notebooks $(ALLOW_ROOT)
 
 # Every notebook runs twice: on the bundled MNIST sample (with the unit tests), then on the 8x8 digits.
-test: $(VENV)/.installed-test
+# Then the comparisons with pythae and PyOD, in their environment (tests/compare/conftest.py).
+test: $(VENV)/.installed-test $(COMPARE)/.installed-compare
 	$(BIN)/python -m pytest
 	VAELEARN_DATASET=digits $(BIN)/python -m pytest notebooks
+	$(COMPARE)/bin/python -m pytest -o addopts= tests/compare
 
 test-browser: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -m browser tests/browser
@@ -52,6 +62,12 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/course_runtime.py
 	$(BIN)/python bench/nan_guard_overhead.py
 	$(BIN)/python bench/progress_overhead.py
+	$(BIN)/python bench/fraction_of_peak.py
+
+# The comparisons with what learners would pick instead (about 45 minutes; BENCHMARKS.md).
+bench-compare: $(COMPARE)/.installed-compare
+	$(COMPARE)/bin/python bench/compare_pythae.py
+	$(COMPARE)/bin/python bench/compare_pyod.py
 
 clean:
 	rm -rf build .pytest_cache

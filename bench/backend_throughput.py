@@ -60,14 +60,21 @@ def installed(backend):
                           capture_output=True).returncode == 0
 
 
-def run_worker(backend, architectures, n, epochs):
+def run_in_backend(backend, script, args):
+    """Run ``script`` with ``args`` in a subprocess on Keras backend ``backend`` (a backend is
+    fixed when Keras is imported); return the JSON object printed on its last stdout line."""
     env = {**os.environ, "KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    command = [sys.executable, str(Path(__file__).resolve()), "--worker", backend,
-               "--architectures", ",".join(architectures), "--n", str(n), "--epochs", str(epochs)]
+    command = [sys.executable, str(script), *map(str, args)]
     done = subprocess.run(command, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"{backend} worker failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])["results"]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run_worker(backend, architectures, n, epochs):
+    args = ["--worker", backend, "--architectures", ",".join(architectures), "--n", n,
+            "--epochs", epochs]
+    return run_in_backend(backend, Path(__file__).resolve(), args)["results"]
 
 
 def measure(backends, n, epochs, repeats):

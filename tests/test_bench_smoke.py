@@ -60,7 +60,7 @@ def test_time_to_quality_quick(capsys):
     import time_to_quality
 
     time_to_quality.main(["--quick"])
-    assert last_line(capsys).startswith("time_to_quality_speedup: ")
+    assert last_line(capsys).startswith("time_to_quality_30ep_speedup: ")
 
 
 def test_nan_guard_overhead_quick(capsys):
@@ -143,3 +143,56 @@ def test_progress_overhead_quick(capsys):
     assert set(ratios) == expected
     for measured in ratios.values():
         assert measured["wall"] > 0 and measured["cpu"] > 0 and 0 < measured["in_hooks"] < 1
+
+
+def test_fraction_of_peak_quick(capsys):
+    import json
+
+    import fraction_of_peak
+
+    assert fraction_of_peak.main(["--quick"]) == 0
+    line = last_line(capsys)
+    assert line.startswith("fraction_of_peak: ")
+    measured = json.loads(line.split(": ", 1)[1])
+    assert measured.pop("peak_gflops") > 0
+    assert list(measured) == [keras.backend.backend()]  # --quick: this process's backend only
+    fractions = [f for archs in measured.values() for batches in archs.values()
+                 for f in batches.values()]
+    assert set(measured[keras.backend.backend()]) == {"mlp", "conv"} and len(fractions) >= 2
+    assert all(0 < f < 1.5 for f in fractions)
+
+
+def test_flop_counter_known_answers():
+    from fraction_of_peak import forward_flops, layer_flops, training_flops
+    from vaelearn.models import make_vae
+
+    # The course's MLP: 784 -> 256 -> 128 -> (2, 2) and 2 -> 128 -> 256 -> 784.
+    mlp = make_vae((28, 28, 1), arch="mlp")
+    encoder = 784 * 256 + 256 * 128 + 128 * 2 + 128 * 2  # multiply-adds; z_mean, z_log_var
+    decoder = 2 * 128 + 128 * 256 + 256 * 784
+    multiply_adds = encoder + decoder
+    assert forward_flops(mlp) == 2 * multiply_adds
+    assert training_flops(mlp) == 3 * 2 * multiply_adds
+
+    # A tiny conv VAE on 8x8x1: each conv layer by the formula written out.
+    conv = make_vae((8, 8, 1), latent_dim=2, arch="conv", hidden=(16,))
+    per_layer = {layer.name: layer_flops(layer) for part in (conv.encoder, conv.decoder)
+                 for layer in part.layers if layer.weights}
+    conv2d = [layer_flops(layer) for layer in conv.encoder.layers
+              if isinstance(layer, keras.layers.Conv2D)]
+    transposed = [layer_flops(layer) for layer in conv.decoder.layers
+                  if isinstance(layer, keras.layers.Conv2DTranspose)]
+    assert conv2d == [2 * 3 * 3 * 1 * 32 * 4 * 4,       # 8x8x1 -> 4x4x32 (stride 2): Hout*Wout
+                      2 * 3 * 3 * 32 * 64 * 2 * 2]      # 4x4x32 -> 2x2x64
+    assert transposed == [2 * 3 * 3 * 64 * 64 * 2 * 2,  # 2x2x64 -> 4x4x64: Hin*Win
+                          2 * 3 * 3 * 64 * 32 * 4 * 4,  # 4x4x64 -> 8x8x32
+                          2 * 3 * 3 * 32 * 1 * 8 * 8]   # 8x8x32 -> 8x8x1 (stride 1)
+    dense = 2 * (2 * 2 * 64 * 16 + 16 * 2 + 16 * 2) + 2 * (2 * 2 * 2 * 64)
+    assert forward_flops(conv) == sum(conv2d) + sum(transposed) + dense
+    assert len(per_layer) == len(conv2d) + len(transposed) + 4  # and the 4 Dense: none missed
+
+    # A weighted layer without a formula is an error, not a silent zero.
+    embedding = keras.layers.Embedding(10, 3)
+    embedding.build((None, 4))
+    with pytest.raises(ValueError, match="no FLOP formula"):
+        layer_flops(embedding)

@@ -2,10 +2,7 @@
 
 Everything runs in one environment, ``.venv-backends`` (apart from ``.venv``, so that ``make
 lab`` stays lean): the course with its test extra, plus JAX and a CPU-only PyTorch, which are
-installed here when missing. Shared packages are pinned to the versions already there, so
-adding a backend never moves TensorFlow's dependencies. PyTorch: a plain ``pip install torch``
-may pull gigabytes of CUDA wheels, so a CPU build is looked for first (a ``+cpu`` version that
-pip can see, then PyTorch's CPU index); without one, PyTorch is reported as not installable.
+installed there when missing (:mod:`venvs`: pinned beside TensorFlow, PyTorch's CPU build).
 
 Each backend runs in its own processes (``KERAS_BACKEND`` is read when Keras is imported). The
 table at the end has one row per backend; the last line is machine-readable, and the exit code
@@ -16,14 +13,14 @@ Standard library only: this script runs before the environment exists.
 
 import argparse
 import os
-import re
 import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from venvs import ROOT, ensure_jax, ensure_torch, prepare_environment
+
 BACKENDS = ("tensorflow", "jax", "torch")
 PARTS = {
     "unit": ["tests", "--ignore=tests/browser"],
@@ -31,7 +28,6 @@ PARTS = {
     # of its cells takes ~6 minutes there (BENCHMARKS.md), past nbval's usual 300 s.
     "notebooks": ["notebooks", "--nbval-cell-timeout=900"],
 }
-TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 
 
 def main(argv=None):
@@ -76,75 +72,6 @@ def _choices(parser, text, allowed):
     if unknown or not chosen:
         parser.error(f"choose from {', '.join(allowed)}; got {text!r}")
     return chosen
-
-
-def pip(python, *args, check=True):
-    command = [str(python), "-m", "pip", "--disable-pip-version-check", *args]
-    print("$", " ".join(command[2:]), flush=True)
-    return subprocess.run(command, check=check, text=True, capture_output=not check)
-
-
-def prepare_environment(venv):
-    """Create ``venv`` with the course and its test extra; reinstall when pyproject changes."""
-    python = venv / "bin" / "python"
-    if not python.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    stamp = venv / ".installed-test"
-    pyproject = ROOT / "pyproject.toml"
-    if not stamp.exists() or stamp.stat().st_mtime < pyproject.stat().st_mtime:
-        pip(python, "install", "-q", "-e", f"{ROOT}[test]")
-        stamp.touch()
-    return python
-
-
-def importable(python, module):
-    return subprocess.run([str(python), "-c", f"import {module}"],
-                          capture_output=True).returncode == 0
-
-
-def pinned(python, tmp_name="constraints.txt"):
-    """A constraints file holding every installed version, so new packages move none."""
-    freeze = subprocess.run([str(python), "-m", "pip", "freeze", "--exclude-editable"],
-                            capture_output=True, text=True, check=True).stdout
-    path = python.parent.parent / tmp_name
-    path.write_text(freeze)
-    return path
-
-
-def _failure(result):
-    lines = [line for line in (result.stderr or "").splitlines() if line.strip()
-             and "is ignored: it is neither a file nor a directory" not in line]
-    return lines[-1] if lines else f"pip exited with {result.returncode}"
-
-
-def ensure_jax(python):
-    """Install JAX (its CPU build is the default wheel) if missing; return a problem or None."""
-    if importable(python, "jax"):
-        return None
-    result = pip(python, "install", "-q", "jax", "jaxlib", "-c", str(pinned(python)), check=False)
-    return None if result.returncode == 0 else f"pip could not install jax: {_failure(result)}"
-
-
-def ensure_torch(python):
-    """Install a CPU-only PyTorch if none is there; return a problem or None."""
-    if importable(python, "torch"):
-        return None
-    constraints = str(pinned(python))
-    listed = subprocess.run([str(python), "-m", "pip", "index", "versions", "torch"],
-                            capture_output=True, text=True)
-    cpu_builds = re.findall(r"(\d+(?:\.\d+)*\+cpu)\b", listed.stdout)
-    if cpu_builds:
-        newest = max(cpu_builds, key=lambda v: tuple(map(int, v.split("+")[0].split("."))))
-        result = pip(python, "install", "-q", f"torch=={newest}", "-c", constraints, check=False)
-        if result.returncode == 0:
-            return None
-    result = pip(python, "install", "-q", "torch", "--index-url", TORCH_CPU_INDEX,
-                 "-c", constraints, "--timeout", "30", check=False)
-    if result.returncode == 0:
-        return None
-    return ("no CPU-only PyTorch build found (no '+cpu' version visible to pip, and "
-            f"{TORCH_CPU_INDEX} failed: {_failure(result)}); a plain `pip install torch` may "
-            "download gigabytes of CUDA wheels, so none was installed")
 
 
 def installed_version(python, backend):
