@@ -10,7 +10,10 @@ the scoring took. Before each fit the frameworks are seeded: ``vl.seed(seed)`` (
 Keras) and ``torch.manual_seed(seed)``.
 
 The data, for each seed: ``vaelearn.data.load("mnist_sample").subset(8000, 2000, seed=seed)``
-(real MNIST 28x28 in [0, 1]). Two protocols:
+(real MNIST 28x28 in [0, 1]; the whole sample, so the seed changes the order, not the images:
+the spread over seeds is the detectors' own randomness and, for defects, their placement).
+A fit's time includes the detector scoring its own training data (vaelearn's ``threshold_``,
+PyOD's ``decision_scores_``). Two protocols:
 
 - ``held-out``, the course's (notebook 07): for each digit d, every detector trains on the
   training images of the other nine digits and scores all test images; the anomalies are the
@@ -33,6 +36,7 @@ vaelearn is ahead, with ``vaelearn`` (its mean AUROC) and ``best_pyod`` (name an
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -283,7 +287,8 @@ def main(argv=None):
 
     print(f"Machine: {c.machine_info()}; {versions()}")
     print(f"Data: mnist_sample subset({sizes[0]}, {sizes[1]}, seed=seed); seeds {args.seeds}"
-          + ("; quick: 1 epoch per trained detector" if args.quick else ""), flush=True)
+          + ("; quick: 1 epoch per trained detector" if args.quick else ""))
+    print(f"Load average before: {os.getloadavg()[0]:.1f}", flush=True)
     per_protocol = {p: [] for p in protocols}
     for seed in args.seeds:
         data = vl.data.load("mnist_sample").subset(*sizes, seed=seed)
@@ -292,6 +297,7 @@ def main(argv=None):
         if "defects" in protocols:
             per_protocol["defects"].append(defects(data, seed, args.quick))
 
+    print(f"Load average after: {os.getloadavg()[0]:.1f}")
     line = {}
     for protocol, per_seed in per_protocol.items():
         means = (report_held_out(per_seed, args.seeds, args.digits) if protocol == "held-out"

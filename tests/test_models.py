@@ -71,6 +71,9 @@ def test_save_and_load_round_trip(trained, digits, tmp_path):
     np.testing.assert_allclose(loaded.sample(8, seed=3), vae.sample(8, seed=3), atol=1e-6)
     np.testing.assert_allclose(loaded.reconstruct(digits.x_test[:5]),
                                vae.reconstruct(digits.x_test[:5]), atol=1e-6)
+    learning_rate = lambda model: float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
+    assert int(loaded.optimizer.iterations) == int(vae.optimizer.iterations) > 0
+    assert learning_rate(loaded) == pytest.approx(learning_rate(vae))  # the warmup schedule too
 
 
 def test_elbo_is_below_the_iwae_bound_which_grows_with_k(trained, digits):
@@ -216,10 +219,24 @@ def test_transform_is_declared_on_the_shared_base(digits):
         base.reconstruct(digits.x_test[:2])
 
 
-def test_compile_with_defaults_is_public_and_sets_adam(digits):
+def test_compile_with_defaults_is_public_and_sets_adam_with_a_warmup(digits):
     vae = vl.models.VAE(vl.models.build_encoder(digits.image_shape, 2),
                         vl.models.build_decoder(2, digits.image_shape))
     vae.compile_with_defaults(learning_rate=1e-3)
     assert isinstance(vae.optimizer, keras.optimizers.Adam)
-    assert float(vae.optimizer.learning_rate.numpy()) == pytest.approx(1e-3)
     assert vae.steps_per_execution == vl.backend.steps_per_execution(16)
+    schedule = vae.optimizer._learning_rate
+    steps = vl.models.DEFAULT_WARMUP_STEPS
+    rates = [float(keras.ops.convert_to_numpy(schedule(step)))
+             for step in (0, steps // 2, steps, 10 * steps, 1000 * steps)]
+    assert rates == pytest.approx([0.0, 5e-4, 1e-3, 1e-3, 1e-3])
+    vae.fit(digits.x_train[:64], epochs=1, batch_size=8, verbose=0)  # 8 updates: still warming up
+    assert float(keras.ops.convert_to_numpy(vae.optimizer.learning_rate)) == pytest.approx(
+        8 / steps * 1e-3)
+
+
+def test_compile_with_defaults_without_warmup_keeps_a_constant_rate(digits):
+    vae = vl.models.make_vae(digits.image_shape)
+    vae.compile_with_defaults(learning_rate=1e-3, warmup_steps=0)
+    vae.fit(digits.x_train[:64], epochs=1, batch_size=8, verbose=0)
+    assert float(keras.ops.convert_to_numpy(vae.optimizer.learning_rate)) == pytest.approx(1e-3)

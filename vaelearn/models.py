@@ -28,7 +28,8 @@ from .saving import load_model
 from .training import fit_with_course_callbacks
 
 __all__ = [
-    "ARCHITECTURES", "DEFAULT_BATCH_SIZE", "DEFAULT_LEARNING_RATE", "LIKELIHOODS", "Autoencoder",
+    "ARCHITECTURES", "DEFAULT_BATCH_SIZE", "DEFAULT_LEARNING_RATE", "DEFAULT_WARMUP_STEPS",
+    "LIKELIHOODS", "Autoencoder",
     "CourseModel", "LatentModel", "Sampling", "VAE", "build_decoder", "build_encoder", "load_model",
     "make_autoencoder", "make_vae",
 ]
@@ -36,6 +37,10 @@ __all__ = [
 LIKELIHOODS = ("bernoulli", "gaussian")
 ARCHITECTURES = ("mlp", "conv")
 DEFAULT_LEARNING_RATE = 2.5e-3
+# Adam's first updates move every weight by about the learning rate whatever its gradient; at
+# 2.5e-3 they killed 15 of the 16 ReLU units of the keras.io encoder's bottleneck (posterior
+# collapse) for some seeds. Rising to it over 100 updates prevented that (BENCHMARKS.md).
+DEFAULT_WARMUP_STEPS = 100
 # Small batches leave the early plateau sooner; with steps_per_execution they cost little
 # throughput on a laptop CPU (bench/time_to_quality.py, BENCHMARKS.md).
 DEFAULT_BATCH_SIZE = 8
@@ -164,12 +169,21 @@ class CourseModel(keras.Model):
         with saving.model_file(filepath, overwrite=overwrite) as tmp:
             super().save(tmp, **kwargs)
 
-    def compile_with_defaults(self, learning_rate=DEFAULT_LEARNING_RATE):
-        """Compile with the course's defaults: Adam at ``learning_rate``, and 16 training
-        steps per compiled call where the backend allows it (not on PyTorch).
+    def compile_with_defaults(self, learning_rate=DEFAULT_LEARNING_RATE, *,
+                              warmup_steps=DEFAULT_WARMUP_STEPS):
+        """Compile with the course's defaults: Adam whose learning rate rises linearly from 0
+        to ``learning_rate`` over the first ``warmup_steps`` updates and then stays there
+        (``warmup_steps=0``: constant from the start), and 16 training steps per compiled
+        call where the backend allows it (not on PyTorch).
 
         Several batches per compiled call cut Keras' per-batch overhead on small CPUs
         (BENCHMARKS.md); batch-level callbacks then run once per 16 batches."""
+        if warmup_steps:
+            # A cosine decay from the target to alpha * target = the target is constant:
+            # only its linear warmup acts.
+            learning_rate = keras.optimizers.schedules.CosineDecay(
+                0.0, decay_steps=1, alpha=1.0, warmup_target=learning_rate,
+                warmup_steps=warmup_steps)
         self.compile(optimizer=keras.optimizers.Adam(learning_rate),
                      steps_per_execution=steps_per_execution(16))
 
@@ -492,7 +506,7 @@ def make_vae(input_shape, latent_dim=2, arch="mlp", hidden=(256, 128), beta=1.0,
     seed : int
         Seeds the sampling noise.
     learning_rate : float
-        Adam's learning rate (:meth:`LatentModel.compile_with_defaults`).
+        Adam's learning rate after its warmup (:meth:`CourseModel.compile_with_defaults`).
 
     Returns
     -------
