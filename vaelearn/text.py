@@ -385,7 +385,7 @@ class SequenceVAE(CourseModel):
 
 def make_sequence_vae(vocabulary, max_length, latent_dim=16, embedding_dim=32, units=64,
                       beta=1.0, word_dropout=0.0, free_bits=0.0, seed=0,
-                      learning_rate=DEFAULT_LEARNING_RATE):
+                      learning_rate=DEFAULT_LEARNING_RATE, warmup_steps=0):
     """Build and compile a :class:`SequenceVAE` with the course's defaults.
 
     Parameters
@@ -395,6 +395,13 @@ def make_sequence_vae(vocabulary, max_length, latent_dim=16, embedding_dim=32, u
         As in :class:`SequenceVAE`.
     learning_rate : float
         Adam's learning rate.
+    warmup_steps : int
+        Updates over which the learning rate rises to ``learning_rate``
+        (:meth:`~vaelearn.models.CourseModel.compile_with_defaults`). 0 (none) by default,
+        unlike the image models: KL annealing already starts this model gently, and a warmup
+        spends the annealing's first, low-beta updates at a small rate. In notebook 10's 300
+        updates a 100-update warmup left the annealed code carrying less (KL 0.31 and 0.43
+        nats for seeds 1 and 2, against 0.56-1.31 without), and used less.
 
     Returns
     -------
@@ -404,5 +411,5 @@ def make_sequence_vae(vocabulary, max_length, latent_dim=16, embedding_dim=32, u
     vae = SequenceVAE(tokens, max_length, latent_dim=latent_dim, embedding_dim=embedding_dim,
                       units=units, beta=beta, word_dropout=word_dropout, free_bits=free_bits,
                       seed=seed)
-    vae.compile_with_defaults(learning_rate)
+    vae.compile_with_defaults(learning_rate, warmup_steps=warmup_steps)
     return vae
