@@ -64,7 +64,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/progress_overhead.py
 	$(BIN)/python bench/fraction_of_peak.py
 
-# The comparisons with what learners would pick instead (about 45 minutes; BENCHMARKS.md).
+# The comparisons with what learners would pick instead (about 50 minutes; BENCHMARKS.md).
 bench-compare: $(COMPARE)/.installed-compare
 	$(COMPARE)/bin/python bench/compare_pythae.py
 	$(COMPARE)/bin/python bench/compare_pyod.py

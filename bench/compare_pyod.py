@@ -2,12 +2,20 @@
 
 The detectors run with their defaults: ``VAEAnomalyDetector(seed=seed, verbose=0)``; PyOD's
 ``VAE(random_state=seed, verbose=0)`` and its classic ``IForest(random_state=seed)``,
-``ECOD()``, ``KNN()`` and ``PCA(random_state=seed)``. vaelearn gets the images
+``ECOD()``, ``KNN()``, and ``PCA(n_components=8, random_state=seed)``, the one setting
+changed: with its default (every component, each weighted by its explained variance) PyOD's PCA
+scores every image, training images included, as infinite on the 8,000 training images, since
+pixels that are blank in all of them give components of zero variance to divide by; 8 is
+``VAEAnomalyDetector``'s latent size and the PCA of notebook 07. vaelearn gets the images
 ``(n, 28, 28, 1)``, PyOD the same images flattened to ``(n, 784)``. The anomaly score (higher
 = more anomalous) is ``-score_samples`` for vaelearn and ``decision_function`` for PyOD; the
-AUROC is ``sklearn.metrics.roc_auc_score``. Every run also records the seconds ``fit`` and
+AUROC is ``sklearn.metrics.roc_auc_score`` of the scores' ranks (the same number for finite
+scores; an infinite score, if a detector gives one, ranks as the most anomalous, and the run
+prints how many there were). Every run also records the seconds ``fit`` and
 the scoring took. Before each fit the frameworks are seeded: ``vl.seed(seed)`` (Python, NumPy,
-Keras) and ``torch.manual_seed(seed)``.
+Keras) and ``torch.manual_seed(seed)``. Two more rows score the same fitted vaelearn detector
+with its ``"elbo"`` and ``"reconstruction"`` scores instead of its default
+``"elbo_minus_entropy"``: no second fit, so their fit seconds are the default row's.
 
 The data, for each seed: ``vaelearn.data.load("mnist_sample").subset(8000, 2000, seed=seed)``
 (real MNIST 28x28 in [0, 1]; the whole sample, so the seed changes the order, not the images:
@@ -29,6 +37,9 @@ PyOD's ``decision_scores_``). Two protocols:
 ``--quick`` is a smoke run, the only place where defaults change: 1 seed, 1 digit,
 400 training and 200 test images, ``epochs=1`` for vaelearn and ``epoch_num=1`` for PyOD's VAE.
 
+``--save FILE`` writes the results after every seed and ``--load FILE`` prints the tables of a
+saved run again (with the seeds, digits and protocols it holds).
+
 The last line is ``auroc_vs_pyod: {json}``: per protocol, vaelearn's mean AUROC divided by
 PyOD VAE's (``vs_pyod_vae``) and by the best PyOD detector's (``vs_best_pyod``), above 1 when
 vaelearn is ahead, with ``vaelearn`` (its mean AUROC) and ``best_pyod`` (name and mean AUROC).
@@ -40,6 +51,7 @@ import os
 import statistics
 import sys
 import time
+from pathlib import Path
 
 import _common as c
 import numpy as np
@@ -48,7 +60,11 @@ from course_seeds import seed_range
 PROTOCOLS = ("held-out", "defects")
 DEFECT_SIZE = 6
 CENTRE = (4, 24)  # rows and columns [4, 24): the central 20x20 region of a 28x28 image
-DETECTORS = ("vaelearn", "PyOD VAE", "IForest", "ECOD", "KNN", "PCA")
+PYOD_DETECTORS = ("PyOD VAE", "IForest", "ECOD", "KNN", "PCA, 8 components")
+# The fitted VAEAnomalyDetector scored once more with its other scores (no second fit), to show
+# what its default score, elbo_minus_entropy, gives.
+OTHER_SCORES = {"vaelearn, ELBO score": "elbo", "vaelearn, reconstruction score": "reconstruction"}
+DETECTORS = ("vaelearn", *OTHER_SCORES, *PYOD_DETECTORS)
 
 
 def blot(image, rng):
@@ -120,7 +136,7 @@ def add_defects(images, seed):
 
 
 def make_detector(name, seed, quick):
-    """A detector with its library's defaults (tiny epoch counts when ``quick``)."""
+    """A detector with its library's defaults but PCA's (tiny epoch counts when ``quick``)."""
     from pyod.models.ecod import ECOD
     from pyod.models.iforest import IForest
     from pyod.models.knn import KNN
@@ -137,7 +153,7 @@ def make_detector(name, seed, quick):
         "IForest": lambda: IForest(random_state=seed),
         "ECOD": ECOD,
         "KNN": KNN,
-        "PCA": lambda: PCA(random_state=seed),
+        "PCA, 8 components": lambda: PCA(n_components=8, random_state=seed),
     }[name]()
 
 
@@ -156,7 +172,7 @@ def run_detectors(x_train, x_test, seed, quick):
 
     flat_train, flat_test = x_train.reshape(len(x_train), -1), x_test.reshape(len(x_test), -1)
     results = {}
-    for name in DETECTORS:
+    for name in ("vaelearn", *PYOD_DETECTORS):
         detector = make_detector(name, seed, quick)
         vl.seed(seed)
         torch.manual_seed(seed)
@@ -165,26 +181,41 @@ def run_detectors(x_train, x_test, seed, quick):
             detector.fit(x_train)
             fitted = time.perf_counter()
             scores = -detector.score_samples(x_test)
+            for other, score in OTHER_SCORES.items():
+                scored = time.perf_counter()
+                results[other] = {"scores": -detector.score_samples(x_test, score=score),
+                                  "fit_s": fitted - start,
+                                  "score_s": time.perf_counter() - scored}
         else:
             detector.fit(flat_train)
             fitted = time.perf_counter()
             scores = detector.decision_function(flat_test)
         results[name] = {"scores": scores, "fit_s": fitted - start,
                          "score_s": time.perf_counter() - fitted}
+        if infinite := int(np.isinf(scores).sum()):
+            print(f"  {name}: {infinite} of {len(scores)} scores infinite", flush=True)
     return results
+
+
+def auroc(is_anomaly, scores):
+    """The AUROC of ``scores`` (higher = more anomalous), infinite scores included."""
+    from scipy.stats import rankdata
+    from sklearn.metrics import roc_auc_score
+
+    if np.isnan(scores).any():
+        raise ValueError("a detector returned NaN scores")
+    return roc_auc_score(is_anomaly, rankdata(scores))
 
 
 def held_out(data, digits, seed, quick):
     """One seed of the held-out-digit protocol: ``{digit: {detector: run}}``, each run with
     ``auroc``, ``fit_s`` and ``score_s``."""
-    from sklearn.metrics import roc_auc_score
-
     runs = {}
     for digit in digits:
         start = time.perf_counter()
         results = run_detectors(data.x_train[data.y_train != digit], data.x_test, seed, quick)
         is_anomaly = data.y_test == digit
-        runs[digit] = {name: {"auroc": roc_auc_score(is_anomaly, r["scores"]),
+        runs[digit] = {name: {"auroc": auroc(is_anomaly, r["scores"]),
                               "fit_s": r["fit_s"], "score_s": r["score_s"]}
                        for name, r in results.items()}
         print(f"seed {seed}, digit {digit}: {time.perf_counter() - start:.0f} s", flush=True)
@@ -194,18 +225,16 @@ def held_out(data, digits, seed, quick):
 def defects(data, seed, quick):
     """One seed of the defects protocol: ``{detector: run}``, each run with ``auroc`` (all
     defects), one AUROC per defect kind, ``fit_s`` and ``score_s``."""
-    from sklearn.metrics import roc_auc_score
-
     start = time.perf_counter()
     x_test, kinds = add_defects(data.x_test, seed)
     results = run_detectors(data.x_train, x_test, seed, quick)
     clean = kinds == "clean"
     runs = {}
     for name, r in results.items():
-        run = {"auroc": roc_auc_score(~clean, r["scores"])}
+        run = {"auroc": auroc(~clean, r["scores"])}
         for kind in DEFECTS:
             keep = clean | (kinds == kind)
-            run[kind] = roc_auc_score(kinds[keep] == kind, r["scores"][keep])
+            run[kind] = auroc(kinds[keep] == kind, r["scores"][keep])
         runs[name] = {**run, "fit_s": r["fit_s"], "score_s": r["score_s"]}
     print(f"seed {seed}, defects: {time.perf_counter() - start:.0f} s", flush=True)
     return runs
@@ -265,6 +294,31 @@ def versions():
                      for dist in ("pyod", "torch", "scikit-learn"))
 
 
+def run_protocols(args, protocols):
+    """Run the protocols for every seed of ``args``; ``{protocol: one result per seed}``."""
+    import vaelearn as vl
+
+    sizes = (400, 200) if args.quick else (8000, 2000)
+    if args.quick:
+        args.seeds, args.digits = args.seeds[:1], args.digits[:1]
+    print(f"Machine: {c.machine_info()}; {versions()}")
+    print(f"Data: mnist_sample subset({sizes[0]}, {sizes[1]}, seed=seed); seeds {args.seeds}"
+          + ("; quick: 1 epoch per trained detector" if args.quick else ""))
+    print(f"Load average before: {os.getloadavg()[0]:.1f}", flush=True)
+    per_protocol = {p: [] for p in protocols}
+    for done, seed in enumerate(args.seeds, start=1):
+        data = vl.data.load("mnist_sample").subset(*sizes, seed=seed)
+        if "held-out" in protocols:
+            per_protocol["held-out"].append(held_out(data, args.digits, seed, args.quick))
+        if "defects" in protocols:
+            per_protocol["defects"].append(defects(data, seed, args.quick))
+        if args.save:
+            saved = {"seeds": args.seeds[:done], "digits": args.digits, **per_protocol}
+            Path(args.save).write_text(json.dumps(saved))
+    print(f"Load average after: {os.getloadavg()[0]:.1f}")
+    return per_protocol
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=seed_range, default=seed_range("0-2"),
@@ -275,34 +329,27 @@ def main(argv=None):
                         help="held-out digits, e.g. 0-9 or 1,4 (default: 0-9)")
     parser.add_argument("--quick", action="store_true",
                         help="a smoke run: first seed and digit, 400/200 images, 1 epoch")
+    parser.add_argument("--save", help="write the results to this JSON file after every seed")
+    parser.add_argument("--load", help="print the tables of a --save file instead of running")
     args = parser.parse_args(argv)
     protocols = [p for p in args.protocols.split(",") if p]
     if unknown := set(protocols) - set(PROTOCOLS):
         parser.error(f"unknown protocols {sorted(unknown)}; choose from {', '.join(PROTOCOLS)}")
-    sizes = (400, 200) if args.quick else (8000, 2000)
-    if args.quick:
-        args.seeds, args.digits = args.seeds[:1], args.digits[:1]
-
-    import vaelearn as vl
-
-    print(f"Machine: {c.machine_info()}; {versions()}")
-    print(f"Data: mnist_sample subset({sizes[0]}, {sizes[1]}, seed=seed); seeds {args.seeds}"
-          + ("; quick: 1 epoch per trained detector" if args.quick else ""))
-    print(f"Load average before: {os.getloadavg()[0]:.1f}", flush=True)
-    per_protocol = {p: [] for p in protocols}
-    for seed in args.seeds:
-        data = vl.data.load("mnist_sample").subset(*sizes, seed=seed)
-        if "held-out" in protocols:
-            per_protocol["held-out"].append(held_out(data, args.digits, seed, args.quick))
-        if "defects" in protocols:
-            per_protocol["defects"].append(defects(data, seed, args.quick))
-
-    print(f"Load average after: {os.getloadavg()[0]:.1f}")
+    if args.load:
+        saved = json.loads(Path(args.load).read_text())
+        args.seeds, args.digits = saved.pop("seeds"), saved.pop("digits")
+        if "held-out" in saved:  # JSON keeps the digits as strings
+            saved["held-out"] = [{int(d): run for d, run in runs.items()}
+                                 for runs in saved["held-out"]]
+        per_protocol = saved
+        print(f"Loaded {args.load}: seeds {args.seeds}, digits {args.digits}")
+    else:
+        per_protocol = run_protocols(args, protocols)
     line = {}
     for protocol, per_seed in per_protocol.items():
         means = (report_held_out(per_seed, args.seeds, args.digits) if protocol == "held-out"
                  else report_defects(per_seed, args.seeds))
-        best = max((n for n in DETECTORS if n != "vaelearn"), key=means.get)
+        best = max(PYOD_DETECTORS, key=means.get)
         line[protocol] = {"vs_pyod_vae": round(means["vaelearn"] / means["PyOD VAE"], 3),
                           "vs_best_pyod": round(means["vaelearn"] / means[best], 3),
                           "vaelearn": round(means["vaelearn"], 4),

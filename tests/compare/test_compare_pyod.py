@@ -55,12 +55,25 @@ def test_add_defects_changes_exactly_the_labelled_half():
         "clean": 45, "blot": 15, "erasure": 15, "scratch": 15}
 
 
-def test_quick_run(capsys):
-    assert compare_pyod.main(["--quick"]) == 0
-    prefix, _, payload = capsys.readouterr().out.strip().splitlines()[-1].partition(" ")
+def test_auroc_ranks_infinite_scores_as_the_most_anomalous():
+    is_anomaly = np.array([0, 0, 1, 1, 0])
+    assert compare_pyod.auroc(is_anomaly, np.array([0.1, 0.2, np.inf, 0.3, 0.25])) == 1.0
+    tied = np.array([0.1, np.inf, np.inf, 0.3, 0.25])  # the tied pair counts one half
+    assert compare_pyod.auroc(is_anomaly, tied) == pytest.approx(0.75)
+    with pytest.raises(ValueError, match="NaN"):
+        compare_pyod.auroc(is_anomaly, np.array([0.1, np.nan, 0.5, 0.3, 0.25]))
+
+
+def test_quick_run_and_its_saved_results(capsys, tmp_path):
+    saved = tmp_path / "pyod.json"
+    assert compare_pyod.main(["--quick", "--save", str(saved)]) == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    prefix, _, payload = last.partition(" ")
     assert prefix == "auroc_vs_pyod:"
     line = json.loads(payload)
     assert set(line) == {"held-out", "defects"}
     for result in line.values():
         assert result["vs_pyod_vae"] > 0 and result["vs_best_pyod"] > 0
-        assert result["best_pyod"]["name"] in compare_pyod.DETECTORS[1:]
+        assert result["best_pyod"]["name"] in compare_pyod.PYOD_DETECTORS
+    assert compare_pyod.main(["--load", str(saved)]) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1] == last
