@@ -3,10 +3,9 @@
 The detectors run with their defaults: ``VAEAnomalyDetector(seed=seed, verbose=0)``; PyOD's
 ``VAE(random_state=seed, verbose=0)`` and its classic ``IForest(random_state=seed)``,
 ``ECOD()``, ``KNN()``, and ``PCA(n_components=8, random_state=seed)``, the one setting
-changed: with its default (every component, each weighted by its explained variance) PyOD's PCA
-scores every image, training images included, as infinite on the 8,000 training images, since
-pixels that are blank in all of them give components of zero variance to divide by; 8 is
-``VAEAnomalyDetector``'s latent size and the PCA of notebook 07. vaelearn gets the images
+changed: fitted on the 8,000 training images, PyOD's default PCA (every component, each divided
+by its variance) scores every image as infinite, since the pixels blank in all of them give
+components of variance 0; 8 is ``VAEAnomalyDetector``'s latent size and notebook 07's PCA. vaelearn gets the images
 ``(n, 28, 28, 1)``, PyOD the same images flattened to ``(n, 784)``. The anomaly score (higher
 = more anomalous) is ``-score_samples`` for vaelearn and ``decision_function`` for PyOD; the
 AUROC is ``sklearn.metrics.roc_auc_score`` of the scores' ranks (the same number for finite
@@ -312,9 +311,11 @@ def run_protocols(args, protocols):
             per_protocol["held-out"].append(held_out(data, args.digits, seed, args.quick))
         if "defects" in protocols:
             per_protocol["defects"].append(defects(data, seed, args.quick))
-        if args.save:
+        if args.save:  # through a temporary file, so that a kill leaves the last whole save
             saved = {"seeds": args.seeds[:done], "digits": args.digits, **per_protocol}
-            Path(args.save).write_text(json.dumps(saved))
+            partial = Path(f"{args.save}.partial")
+            partial.write_text(json.dumps(saved))
+            os.replace(partial, args.save)
     print(f"Load average after: {os.getloadavg()[0]:.1f}")
     return per_protocol
 
@@ -336,8 +337,12 @@ def main(argv=None):
     if unknown := set(protocols) - set(PROTOCOLS):
         parser.error(f"unknown protocols {sorted(unknown)}; choose from {', '.join(PROTOCOLS)}")
     if args.load:
-        saved = json.loads(Path(args.load).read_text())
-        args.seeds, args.digits = saved.pop("seeds"), saved.pop("digits")
+        try:
+            saved = json.loads(Path(args.load).read_text())
+            args.seeds, args.digits = saved.pop("seeds"), saved.pop("digits")
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+            parser.error(f"{args.load}: not a file of saved results ({error}); "
+                         "pass one that --save wrote")
         if "held-out" in saved:  # JSON keeps the digits as strings
             saved["held-out"] = [{int(d): run for d, run in runs.items()}
                                  for runs in saved["held-out"]]
