@@ -5,15 +5,15 @@ The detectors run with their defaults: ``VAEAnomalyDetector(seed=seed, verbose=0
 ``ECOD()``, ``KNN()``, and ``PCA(n_components=8, random_state=seed)``, the one setting
 changed: fitted on the 8,000 training images, PyOD's default PCA (every component, each divided
 by its variance) scores every image as infinite, since the pixels blank in all of them give
-components of variance 0; 8 is ``VAEAnomalyDetector``'s latent size and notebook 07's PCA. vaelearn gets the images
-``(n, 28, 28, 1)``, PyOD the same images flattened to ``(n, 784)``. The anomaly score (higher
-= more anomalous) is ``-score_samples`` for vaelearn and ``decision_function`` for PyOD; the
-AUROC is ``sklearn.metrics.roc_auc_score`` of the scores' ranks (the same number for finite
-scores; an infinite score, if a detector gives one, ranks as the most anomalous, and the run
-prints how many there were). Every run also records the seconds ``fit`` and
-the scoring took. Before each fit the frameworks are seeded: ``vl.seed(seed)`` (Python, NumPy,
-Keras) and ``torch.manual_seed(seed)``. Two more rows score the same fitted vaelearn detector
-with its ``"elbo"`` and ``"reconstruction"`` scores instead of its default
+components of variance 0; 8 is ``VAEAnomalyDetector``'s latent size and notebook 07's PCA.
+vaelearn gets the images ``(n, 28, 28, 1)``, PyOD the same images flattened to ``(n, 784)``.
+The anomaly score (higher = more anomalous) is ``-score_samples`` for vaelearn and
+``decision_function`` for PyOD; the AUROC is ``sklearn.metrics.roc_auc_score`` of the scores'
+ranks (the same number for finite scores; an infinite score, if a detector gives one, ranks as
+the most anomalous, and the run prints how many there were). Every run also records the seconds
+``fit`` and the scoring took. Before each fit the frameworks are seeded: ``vl.seed(seed)``
+(Python, NumPy, Keras) and ``torch.manual_seed(seed)``. Two more rows score the same fitted
+vaelearn detector with its ``"elbo"`` and ``"reconstruction"`` scores instead of its default
 ``"elbo_minus_entropy"``: no second fit, so their fit seconds are the default row's.
 
 The data, for each seed: ``vaelearn.data.load("mnist_sample").subset(8000, 2000, seed=seed)``
@@ -33,7 +33,7 @@ PyOD's ``decision_scores_``). Two protocols:
   random points on opposite borders of the central region). The defective images are the
   anomalies. Reported overall and per kind (that kind's images against all clean ones).
 
-``--quick`` is a smoke run, the only place where defaults change: 1 seed, 1 digit,
+``--quick`` is a smoke run, the only place where the epochs change: 1 seed, 1 digit,
 400 training and 200 test images, ``epochs=1`` for vaelearn and ``epoch_num=1`` for PyOD's VAE.
 
 ``--save FILE`` writes the results after every seed and ``--load FILE`` prints the tables of a
