@@ -1,4 +1,44 @@
-"""vaelearn: the helper package of a hands-on course on Variational Autoencoders.
+"""vaelearn: the library of a hands-on course on Variational Autoencoders.
+
+Three floors, each importing only what stands beside or below it (ARCHITECTURE.md):
+
+- **the learning library** that the notebooks call: data (:mod:`~vaelearn.data`,
+  :mod:`~vaelearn.corpus`), networks (:mod:`~vaelearn.networks`), models
+  (:mod:`~vaelearn.models`, :mod:`~vaelearn.sequence`), the objective
+  (:mod:`~vaelearn.objectives`), evaluation (:mod:`~vaelearn.evaluation`,
+  :mod:`~vaelearn.metrics`, :mod:`~vaelearn.anomaly`), training
+  (:mod:`~vaelearn.training`, :mod:`~vaelearn.training_display`), figures
+  (:mod:`~vaelearn.plots`, :mod:`~vaelearn.explorer`), on a foundation of small modules
+  (errors, files, backend differences, defaults, randomness, input checks);
+- **the course machinery** beside it: exercises and their grading engine
+  (:mod:`~vaelearn.exercises`), quizzes (:mod:`~vaelearn.quiz`), the learner's records
+  (:mod:`~vaelearn.records`) and progress (:mod:`~vaelearn.progress`);
+- **the instructors' tools** on top (:mod:`~vaelearn.classroom`, the ``vaelearn`` command).
+
+Vocabulary: one name for one thing, in every signature.
+
+- ``x``: examples, ``(n, *example_shape)``: images as float32 in [0, 1] shaped
+  ``(n, H, W, C)``, 2-D points, or the sequence model's sentences.
+- ``y``: labels ``(n,)`` (or one-hot rows), where Keras puts targets: right after ``x``.
+  Only conditional models take them.
+- ``z``: codes ``(n, latent_dim)``.
+- ``example_shape``: the shape of one example, e.g. ``(28, 28, 1)``.
+- ``latent_dim``: the number of dimensions of a code.
+- ``n_samples``: the number of draws: prior samples, posterior draws, importance samples.
+- ``n_train``, ``n_test``: the examples in each split of a dataset.
+- ``batch_size``: examples per update (training) or per forward pass (encoding, scoring).
+- ``seed``: an int or None, keyword-only. An int makes the call reproducible on its own;
+  None draws from the global generators that :func:`seed` sets. A function that builds a
+  model seeds its weights too; a model's own seed, its draws while it trains
+  (:mod:`vaelearn.randomness`).
+- ``temperature``: the prior's temperature T, codes drawn from N(0, T^2 I) (the sequence
+  model's word draws have ``softmax_temperature``).
+- ``beta``: the weight of the KL term.
+- Units: nats per example, unless a name says bits or "per dimension".
+
+Options are keyword-only after the data arguments; defaults live in :mod:`vaelearn.defaults`;
+every exception is in :mod:`vaelearn.errors`; models take and return NumPy arrays, while
+:mod:`vaelearn.objectives` takes and returns tensors.
 
 Submodules are imported on first use, so ``import vaelearn.quiz`` answers instantly and
 only the modelling modules pay for importing Keras and its backend. Once ``vaelearn`` is
@@ -7,6 +47,7 @@ imported, TensorFlow starts without its C++ log (:mod:`vaelearn.backend`) and
 """
 
 import importlib
+import os
 
 from .backend import quiet_tensorflow_import
 from .saving import register_with_keras as _register_with_keras
@@ -17,22 +58,26 @@ __version__ = "0.1.0"
 __all__ = ["seed"]
 
 _SUBMODULES = (
-    "anomaly", "backend", "batching", "classroom", "conditional", "course", "data", "display",
-    "errors", "exercises", "explorer", "files", "gradients", "import_hooks", "losses", "metrics",
-    "models", "plots", "progress", "quiz", "saving", "sources", "text", "training",
+    "anomaly", "backend", "batching", "classroom", "conditional", "corpus", "course",
+    "course_model", "data", "defaults", "deprecation", "display", "download", "errors",
+    "evaluation", "exercises", "explorer", "files", "gradients", "import_hooks", "losses",
+    "metrics", "models", "networks", "objectives", "plots", "progress", "quiz", "randomness",
+    "records", "saving", "sequence", "sources", "text", "training", "training_display",
+    "validation",
 )
 
 
-def seed(n=None):
+def seed(seed=None):
     """Make a run reproducible and return its seed.
 
     Seeds Python, NumPy and the Keras backend, and makes the backend's ops deterministic
     where it can (:func:`vaelearn.backend.set_seed`; on TensorFlow this switches Keras'
-    automatic XLA compilation off).
+    automatic XLA compilation off). Every ``seed=None`` of the package then draws from
+    these generators.
 
     Parameters
     ----------
-    n : int, optional
+    seed : int, optional
         The seed; defaults to ``$VAELEARN_SEED`` (0 when unset), so one variable re-runs
         a whole notebook with other random weights, samples and subsets.
 
@@ -41,14 +86,12 @@ def seed(n=None):
     int
         The seed used.
     """
-    import os
-
     from .backend import set_seed
 
-    if n is None:
-        n = int(os.environ.get("VAELEARN_SEED", "0"))
-    set_seed(n)
-    return n
+    if seed is None:
+        seed = int(os.environ.get("VAELEARN_SEED", "0"))
+    set_seed(seed)
+    return seed
 
 
 def __getattr__(name):

@@ -3,7 +3,7 @@
 Train on normal data only, then score new data: the better the model explains an
 example, the more normal it is. Typical use::
 
-    detector = VAEAnomalyDetector(score="elbo_minus_entropy", epochs=40, seed=0)
+    detector = VAEAnomalyDetector(score="elbo_minus_entropy", epochs=10, seed=0)
     detector.fit(x_normal)                 # (n, H, W, C) or (n, features), values in [0, 1]
     scores = detector.score_samples(x_new)  # (m,): higher means more normal
     labels = detector.predict(x_new)        # (m,): +1 normal, -1 anomaly
@@ -15,7 +15,7 @@ Scores (``score_samples`` returns minus the anomaly score, so higher is more nor
 - ``"elbo"``: the ELBO, a lower bound on log p(x), in nats.
 - ``"iwae"``: the importance-weighted bound L_k, a tighter lower bound on log p(x), in nats.
 - ``"elbo_minus_entropy"``: ELBO + H(x), where H(x) is the pixel entropy of the input
-  (:func:`vaelearn.losses.pixel_entropy`). With a Bernoulli likelihood on grey-level pixels,
+  (:func:`vaelearn.evaluation.pixel_entropy`). With a Bernoulli likelihood on grey-level pixels,
   -log p(x|z) >= H(x) whatever the model, so simple images (few grey pixels) look likely for a
   reason that has nothing to do with the model. Adding H(x) back removes that floor: the
   anomaly score becomes (-ELBO) - H(x), the part of the loss the model can reduce.
@@ -24,6 +24,8 @@ Scores (``score_samples`` returns minus the anomaly score, so higher is more nor
 import numpy as np
 from sklearn.base import BaseEstimator, OutlierMixin
 from sklearn.utils.validation import check_is_fitted
+
+from .defaults import BATCH_SIZE, HIDDEN, LEARNING_RATE, WARMUP_STEPS
 
 __all__ = ["SCORES", "VAEAnomalyDetector"]
 
@@ -37,7 +39,11 @@ class VAEAnomalyDetector(OutlierMixin, BaseEstimator):
     ----------
     latent_dim : int
         Size of the latent space.
-    epochs, batch_size, learning_rate : training settings of the VAE.
+    epochs : int
+        Passes over the training data.
+    batch_size, learning_rate, warmup_steps
+        Training settings of the VAE (:mod:`vaelearn.defaults`; see
+        :meth:`~vaelearn.course_model.CourseModel.compile_with_defaults`).
     hidden : tuple of int
         Hidden layer sizes of the MLP encoder (mirrored in the decoder).
     beta : float
@@ -54,15 +60,14 @@ class VAEAnomalyDetector(OutlierMixin, BaseEstimator):
     threshold : float or None
         A fixed threshold on ``score_samples``; overrides ``contamination`` when given.
     n_samples : int
-        Posterior draws averaged by the ``"elbo"`` scores.
-    k : int
-        Importance samples of the ``"iwae"`` score.
-    seed : int
+        Posterior draws per example of the Monte-Carlo scores: averaged by the ``"elbo"``
+        scores, the importance samples of ``"iwae"``.
+    seed : int, optional
         Seeds the weights, the training noise and the scores' Monte-Carlo draws.
-    verbose : {None, 0, 1, 2}
-        None: ``fit`` shows vaelearn's progress display (a bar in a notebook that ends as
-        one summary line, see :mod:`vaelearn.progress`); 0: silent; 1 or 2: Keras' own
-        printing.
+    verbose : {"auto", 0, 1, 2}
+        "auto": ``fit`` shows vaelearn's training display (a bar in a notebook that ends as
+        one summary line, see :mod:`vaelearn.training_display`); 0: silent; 1 or 2: Keras'
+        own printing.
 
     Attributes
     ----------
@@ -74,14 +79,15 @@ class VAEAnomalyDetector(OutlierMixin, BaseEstimator):
         Examples with ``score_samples(x) < threshold_`` are predicted anomalous.
     """
 
-    def __init__(self, *, latent_dim=8, epochs=40, batch_size=64, learning_rate=1e-3,
-                 hidden=(256, 128), beta=1.0, likelihood="bernoulli",
-                 decoder_std=1.0, score="elbo_minus_entropy", contamination=0.05, threshold=None,
-                 n_samples=10, k=50, seed=0, verbose=None):
+    def __init__(self, *, latent_dim=8, epochs=10, batch_size=BATCH_SIZE,
+                 learning_rate=LEARNING_RATE, warmup_steps=WARMUP_STEPS, hidden=HIDDEN, beta=1.0,
+                 likelihood="bernoulli", decoder_std=1.0, score="elbo_minus_entropy",
+                 contamination=0.05, threshold=None, n_samples=10, seed=None, verbose="auto"):
         self.latent_dim = latent_dim
         self.epochs = epochs
         self.batch_size = batch_size
         self.learning_rate = learning_rate
+        self.warmup_steps = warmup_steps
         self.hidden = hidden
         self.beta = beta
         self.likelihood = likelihood
@@ -90,7 +96,6 @@ class VAEAnomalyDetector(OutlierMixin, BaseEstimator):
         self.contamination = contamination
         self.threshold = threshold
         self.n_samples = n_samples
-        self.k = k
         self.seed = seed
         self.verbose = verbose
 
@@ -107,9 +112,18 @@ class VAEAnomalyDetector(OutlierMixin, BaseEstimator):
             raise ValueError(f"contamination must be in (0, 0.5], got {self.contamination}.")
 
     def fit(self, X, y=None):
-        """Train a VAE on ``X`` ``(n, *example_shape)`` (normal data only) and set ``threshold_``.
+        """Train a VAE on ``X`` (normal data only) and set ``threshold_``.
 
-        ``y`` is ignored (present for scikit-learn compatibility). Returns ``self``.
+        Parameters
+        ----------
+        X : array_like, shape (n, *example_shape)
+        y : None
+            Ignored (present for scikit-learn compatibility).
+
+        Returns
+        -------
+        VAEAnomalyDetector
+            ``self``.
         """
         from .models import make_vae
 
@@ -118,9 +132,9 @@ class VAEAnomalyDetector(OutlierMixin, BaseEstimator):
         self.model_ = make_vae(X.shape[1:], latent_dim=self.latent_dim, hidden=tuple(self.hidden),
                                beta=self.beta, likelihood=self.likelihood,
                                decoder_std=self.decoder_std, seed=self.seed,
-                               learning_rate=self.learning_rate)
-        verbose = {} if self.verbose is None else {"verbose": self.verbose}
-        history = self.model_.fit(X, epochs=self.epochs, batch_size=self.batch_size, **verbose)
+                               learning_rate=self.learning_rate, warmup_steps=self.warmup_steps)
+        history = self.model_.fit(X, epochs=self.epochs, batch_size=self.batch_size,
+                                  verbose=self.verbose)
         self.history_ = history.history
         if self.threshold is not None:
             self.threshold_ = float(self.threshold)
@@ -128,13 +142,22 @@ class VAEAnomalyDetector(OutlierMixin, BaseEstimator):
             self.threshold_ = float(np.quantile(self.score_samples(X), self.contamination))
         return self
 
-    def score_samples(self, X, score=None):
-        """Normality of each example ``(n,)``: higher means more normal.
+    def score_samples(self, X, *, score=None):
+        """Normality of each example: higher means more normal.
 
-        ``score`` picks another of :data:`SCORES` for this call only (default: the detector's
-        ``score``); ``threshold_`` always refers to the detector's own score. Units: minus a
-        summed squared error for ``"reconstruction"``, nats otherwise."""
-        from .losses import elbo, iwae_bound, pixel_entropy
+        Parameters
+        ----------
+        X : array_like, shape (n, *example_shape)
+        score : str, optional
+            Another of :data:`SCORES` for this call only (default: the detector's ``score``);
+            ``threshold_`` always refers to the detector's own score.
+
+        Returns
+        -------
+        numpy.ndarray, shape (n,)
+            Minus a summed squared error for ``"reconstruction"``, nats otherwise.
+        """
+        from .evaluation import elbo, iwae_bound, pixel_entropy
 
         check_is_fitted(self, "model_")
         score = self.score if score is None else score
@@ -145,20 +168,50 @@ class VAEAnomalyDetector(OutlierMixin, BaseEstimator):
             error = (X - self.model_.reconstruct(X)).reshape(len(X), -1)
             return -np.sum(error.astype("float64") ** 2, axis=1)
         if score == "iwae":
-            return iwae_bound(self.model_, X, k=self.k, seed=self.seed).astype("float64")
+            return iwae_bound(self.model_, X, n_samples=self.n_samples,
+                              seed=self.seed).astype("float64")
         scores = elbo(self.model_, X, n_samples=self.n_samples, seed=self.seed).astype("float64")
         if score == "elbo_minus_entropy":
             scores = scores + pixel_entropy(X)
         return scores
 
     def decision_function(self, X):
-        """``score_samples(X) - threshold_`` ``(n,)``: negative means anomalous."""
+        """``score_samples(X) - threshold_``: negative means anomalous.
+
+        Parameters
+        ----------
+        X : array_like, shape (n, *example_shape)
+
+        Returns
+        -------
+        numpy.ndarray, shape (n,)
+        """
         return self.score_samples(X) - self.threshold_
 
     def predict(self, X):
-        """+1 for normal and -1 for anomalous examples ``(n,)``, as scikit-learn's detectors."""
+        """+1 for normal and -1 for anomalous examples, as scikit-learn's detectors.
+
+        Parameters
+        ----------
+        X : array_like, shape (n, *example_shape)
+
+        Returns
+        -------
+        numpy.ndarray, shape (n,)
+        """
         return np.where(self.decision_function(X) < 0, -1, 1)
 
     def fit_predict(self, X, y=None):
-        """Fit on ``X``, then predict its labels (+1 normal, -1 anomaly)."""
+        """Fit on ``X``, then predict its labels (+1 normal, -1 anomaly).
+
+        Parameters
+        ----------
+        X : array_like, shape (n, *example_shape)
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        numpy.ndarray, shape (n,)
+        """
         return self.fit(X).predict(X)

@@ -1,26 +1,15 @@
 """Run a model function over large arrays a slice at a time."""
 
-import numbers
-
 import numpy as np
 from keras import ops
 
-__all__ = ["check_batch_size", "check_count", "in_batches"]
+from .defaults import PREDICT_BATCH_SIZE
+from .validation import check_batch_size
+
+__all__ = ["in_batches"]
 
 
-def check_batch_size(batch_size):
-    """Raise a ValueError unless ``batch_size`` is a positive integer."""
-    if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer (examples per batch), got {batch_size!r}.")
-
-
-def check_count(n, what):
-    """Raise a ValueError unless ``n`` (the number of ``what``) is a whole number >= 0."""
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 0:
-        raise ValueError(f"n is the number of {what}, a whole number >= 0; got {n!r}.")
-
-
-def in_batches(fn, *arrays, batch_size=1024):
+def in_batches(fn, *arrays, batch_size=PREDICT_BATCH_SIZE):
     """``fn(*slices)`` on consecutive slices of the equally long ``arrays``.
 
     Parameters

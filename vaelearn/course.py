@@ -1,4 +1,5 @@
-"""Where the course's notebooks and quizzes are.
+"""The course's contents: where its notebooks and quizzes are, and which exercises each
+notebook asks for.
 
 The repository's ``notebooks/`` and ``quizzes/`` folders are their single source. A wheel or
 a ``pip install`` of vaelearn carries copies of them as package data,
@@ -9,7 +10,26 @@ install -e .``, ``make lab``) reads the repository's own folders.
 import os
 from pathlib import Path
 
-__all__ = ["notebook_dir", "notebooks", "quiz_dir"]
+__all__ = ["EXERCISES_BY_NOTEBOOK", "notebook_dir", "notebooks", "quiz_dir"]
+
+# Which notebook asks for which exercise. Progress summaries count exercises from here,
+# without importing the exercise modules (some need Keras); a test keeps it equal to the
+# exercises' registry.
+EXERCISES_BY_NOTEBOOK = {
+    "00_welcome": ("scale_pixels",),
+    "01_latent_space": ("interpolate_codes",),
+    "02_reconstruction_loss": ("vae_loss", "effective_beta"),
+    "03_kl_divergence": ("iwae_bound",),
+    "04_reparameterization_trick": ("reparameterize",),
+    "05_vae_from_scratch": ("scratch_encoder", "scratch_sampling", "scratch_decoder", "scratch_vae"),
+    "06_mode_collapse": ("kl_annealing_callback",),
+    "07_anomaly_detection": ("threshold_for_fpr", "anomaly_score"),
+    "08_image_generation": ("digit_samples",),
+    "09_interpretable_latents": ("information_gap",),
+    "10_text_generation": ("word_dropout",),
+    "11_data_augmentation": ("paired_interval",),
+    "12_eli5_recap": ("generate",),
+}
 
 _PACKAGE = Path(__file__).resolve().parent
 

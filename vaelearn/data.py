@@ -20,7 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
+from .deprecation import warn_renamed
 from .errors import CorruptCacheError, DatasetUnavailableError, UnknownDatasetError
+from .randomness import numpy_generator
 from .sources import data_dir, file_digest, is_cached, remote_files, verify
 
 __all__ = ["DATASET_NAMES", "IMAGE_DATASETS", "SPRITE_SHAPES", "TOY_DATASETS", "Dataset",
@@ -46,28 +48,34 @@ class Dataset:
     info: dict = field(default_factory=dict)
 
     @property
-    def image_shape(self):
-        """Shape of one example, e.g. ``(8, 8, 1)`` for digits or ``(2,)`` for the ring."""
+    def example_shape(self):
+        """The shape of one example, e.g. ``(8, 8, 1)`` for digits or ``(2,)`` for the ring."""
         return self.x_train.shape[1:]
+
+    @property
+    def image_shape(self):
+        """The old name of :attr:`example_shape`."""
+        warn_renamed("Dataset.image_shape", "Dataset.example_shape")
+        return self.example_shape
 
     def __repr__(self):
         return (f"Dataset({self.name!r}: {len(self.x_train)} train, {len(self.x_test)} test, "
-                f"example shape {self.image_shape})")
+                f"example shape {self.example_shape})")
 
-    def subset(self, n_train=None, n_test=None, *, seed=0):
+    def subset(self, n_train=None, n_test=None, *, seed=None):
         """A random subset, drawn without replacement, in random order.
 
         Parameters
         ----------
         n_train, n_test : int, optional
             Examples kept from each split (all when None or larger than the split).
-        seed : int
+        seed : int, optional
 
         Returns
         -------
         Dataset
         """
-        rng = np.random.default_rng(seed)
+        rng = numpy_generator(seed)
 
         def pick(x, y, n):
             index = rng.permutation(len(x))[:n]
@@ -78,7 +86,7 @@ class Dataset:
         return replace(self, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
 
 
-def binarize(x, *, seed=0):
+def binarize(x, *, seed=None):
     """Binary pixels drawn as x_bin ~ Bernoulli(x).
 
     A Bernoulli likelihood is a normalised probability only for binary pixels. The published
@@ -89,7 +97,7 @@ def binarize(x, *, seed=0):
     ----------
     x : array_like
         Grey levels in [0, 1].
-    seed : int
+    seed : int, optional
 
     Returns
     -------
@@ -97,10 +105,10 @@ def binarize(x, *, seed=0):
         0.0 or 1.0, float32, shaped like ``x``.
     """
     x = np.asarray(x)
-    return (np.random.default_rng(seed).random(x.shape) < x).astype("float32")
+    return (numpy_generator(seed).random(x.shape) < x).astype("float32")
 
 
-def load(name=None, download=False):
+def load(name=None, *, download=False):
     """Load a dataset by name.
 
     Parameters
@@ -109,6 +117,10 @@ def load(name=None, download=False):
         ``None`` means ``$VAELEARN_DATASET`` if set, else ``"auto"``.
     download : bool
         Allow a download when a dataset is not cached. Nothing is downloaded otherwise.
+
+    Returns
+    -------
+    Dataset
     """
     name = name or os.environ.get("VAELEARN_DATASET") or "auto"
     if name == "auto":
@@ -179,7 +191,7 @@ def _load_cached(name, download):
                 f"`vaelearn prefetch {name}` (or `vaelearn.data.load({name!r}, download=True)`), "
                 "or use the bundled 'digits' dataset, which works offline."
             )
-        from .classroom.fetch import download as fetch
+        from .download import download as fetch
 
         fetch(name)
     paths = [data_dir() / f.relpath for f in files]
@@ -219,7 +231,7 @@ def _to_unit(images):
     return (images.astype("float32") / 255.0)[..., None]
 
 
-def make_ring(n_train=4000, n_test=1000, n_modes=8, radius=1.0, sigma=0.05, seed=0):
+def make_ring(n_train=4000, n_test=1000, *, n_modes=8, radius=1.0, sigma=0.05, seed=None):
     """The 8-Gaussian ring: mode k centred at angle 2*pi*k/n_modes on a circle.
 
     Parameters
@@ -231,7 +243,7 @@ def make_ring(n_train=4000, n_test=1000, n_modes=8, radius=1.0, sigma=0.05, seed
         The circle's radius.
     sigma : float
         Each mode's standard deviation.
-    seed : int
+    seed : int, optional
 
     Returns
     -------
@@ -239,7 +251,7 @@ def make_ring(n_train=4000, n_test=1000, n_modes=8, radius=1.0, sigma=0.05, seed
         2-D points ``(n, 2)``, the mode index as label, and
         ``info={"centers": (n_modes, 2) array, "sigma": sigma}``.
     """
-    rng = np.random.default_rng(seed)
+    rng = numpy_generator(seed)
     angles = 2 * np.pi * np.arange(n_modes) / n_modes
     centers = radius * np.stack([np.cos(angles), np.sin(angles)], axis=1)
 
@@ -257,7 +269,7 @@ def make_ring(n_train=4000, n_test=1000, n_modes=8, radius=1.0, sigma=0.05, seed
 SPRITE_SHAPES = ("square", "circle", "triangle")
 
 
-def make_sprites(n_train=4000, n_test=1000, *, size=16, n_scales=4, n_positions=8, seed=0):
+def make_sprites(n_train=4000, n_test=1000, *, size=16, n_scales=4, n_positions=8, seed=None):
     """Sprites made from known generative factors: shape, scale, x and y position.
 
     Each image shows one white-on-black shape (a square, a circle or a triangle), drawn with
@@ -275,7 +287,7 @@ def make_sprites(n_train=4000, n_test=1000, *, size=16, n_scales=4, n_positions=
         Height and width in pixels.
     n_scales, n_positions : int
         Levels of the scale factor and of each position factor.
-    seed : int
+    seed : int, optional
 
     Returns
     -------
@@ -287,7 +299,7 @@ def make_sprites(n_train=4000, n_test=1000, *, size=16, n_scales=4, n_positions=
         (the number of levels of each) and ``factor_values`` (each level's meaning: the shape
         names, radii in pixels and centre coordinates in pixels).
     """
-    rng = np.random.default_rng(seed)
+    rng = numpy_generator(seed)
     unit = size / 16
     radii = unit * np.linspace(2.25, 3.5, n_scales)
     margin = _TRIANGLE_TOP * radii[-1] + unit  # the triangle reaches furthest from its centre

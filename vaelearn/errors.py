@@ -1,7 +1,19 @@
-"""Exceptions that tell a learner what went wrong and how to fix it."""
+"""Every exception and warning vaelearn raises on purpose, each telling what went wrong and
+how to fix it.
 
-__all__ = ["CorruptCacheError", "DatasetUnavailableError", "TrainingDivergedError",
-           "UnknownDatasetError", "VaelearnError"]
+They all derive from :class:`VaelearnError` (warnings from :class:`UserWarning`, a signal's
+stop from :class:`KeyboardInterrupt`) and from the built-in exception a caller would expect
+(``ValueError`` for bad values, ``OSError`` for files), so ``except ValueError`` keeps
+working.
+"""
+
+import signal
+from pathlib import Path
+
+__all__ = ["CorruptCacheError", "DatasetUnavailableError", "Interrupted", "ModelFileError",
+           "NotebookCopyError", "ProgressFileError", "ProgressVersionError", "ProgressWarning",
+           "QuizFormatError", "TrainingDivergedError", "UnknownDatasetError",
+           "UnwritablePathError", "UsageError", "VaelearnError"]
 
 
 class VaelearnError(Exception):
@@ -36,3 +48,58 @@ class UnwritablePathError(VaelearnError, OSError):
 
 class ModelFileError(VaelearnError, ValueError):
     """A path that cannot hold or does not hold a saved vaelearn model."""
+
+
+class QuizFormatError(VaelearnError, ValueError):
+    """A quiz file is malformed.
+
+    Attributes
+    ----------
+    path : pathlib.Path
+        The offending file.
+    question_id : str or None
+        The question at fault (``"#3"`` for a question without a usable id),
+        or None when the problem is outside the questions.
+    problem : str
+        What is wrong.
+    """
+
+    def __init__(self, path, question_id, problem):
+        self.path = Path(path)
+        self.question_id = question_id
+        self.problem = problem
+        where = f"question '{question_id}': " if question_id is not None else ""
+        super().__init__(f"{self.path}: {where}{problem}")
+
+
+class ProgressFileError(VaelearnError, ValueError):
+    """A file is not a readable vaelearn progress file."""
+
+
+class ProgressVersionError(ProgressFileError):
+    """A progress file written by a newer vaelearn, in a format this one does not know."""
+
+
+class ProgressWarning(UserWarning):
+    """Progress could not be read or saved; the quiz or exercise itself still works."""
+
+
+class NotebookCopyError(VaelearnError, OSError):
+    """The course's notebooks cannot be found, or the destination cannot be written."""
+
+
+class UsageError(VaelearnError):
+    """A command line that cannot work as given, or would destroy a file."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """A signal (Ctrl-C, SIGTERM, SIGHUP) asked a ``vaelearn`` command to stop."""
+
+    def __init__(self, signum=signal.SIGINT):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+    @property
+    def exit_code(self):
+        """The conventional exit status after this signal: 130 for Ctrl-C, 143 for SIGTERM."""
+        return 128 + self.signum

@@ -19,7 +19,7 @@ __all__ = ["CSS_CLASS", "image_png", "latent_explorer"]
 CSS_CLASS = "vaelearn-latent-explorer"
 
 
-def image_png(image, width=160, cmap="gray_r"):
+def image_png(image, *, width=160, cmap="gray_r"):
     """One image as PNG bytes, enlarged by pixel repetition (no smoothing).
 
     Parameters
@@ -49,7 +49,7 @@ def image_png(image, width=160, cmap="gray_r"):
     return buffer.getvalue()
 
 
-def latent_explorer(model, dims=(0, 1), limit=3.0, step=0.05, width=160, base=None,
+def latent_explorer(model, *, dims=(0, 1), limit=3.0, step=0.05, width=160, base=None,
                     cmap="gray_r"):
     """Sliders over the latent dimensions ``dims`` of ``model``, and its decoded image.
 

@@ -76,7 +76,7 @@ def replacing(path, *, suffix=".tmp"):
 
 
 @contextmanager
-def atomic_write(path, mode="w", *, encoding=None, newline=None):
+def atomic_write(path, *, mode="w", encoding=None, newline=None):
     """``open(path, mode)`` for writing, made atomic with :func:`replacing`.
 
     A target that exists and is neither a file nor a folder (``/dev/stdout``, ``/dev/null``,

@@ -18,13 +18,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .deprecation import renamed_parameters
+from .randomness import numpy_generator
+
 __all__ = ["Estimates", "Summary", "reparameterized_estimates", "score_function_estimates",
            "summarize"]
 
 
 @dataclass(frozen=True)
 class Estimates:
-    """Per-sample gradient estimates ``(n, d)`` of dJ/dmu and dJ/dlog_var."""
+    """Per-sample gradient estimates ``(n_samples, d)`` of dJ/dmu and dJ/dlog_var."""
 
     d_mu: np.ndarray
     d_log_var: np.ndarray
@@ -33,12 +36,12 @@ class Estimates:
 @dataclass(frozen=True)
 class Summary:
     """Mean, per-sample variance and standard error of the mean of an estimator, per
-    coordinate (arrays ``(d,)``), from ``n`` samples."""
+    coordinate (arrays ``(d,)``), from ``n_samples`` samples."""
 
     mean: np.ndarray
     variance: np.ndarray
     standard_error: np.ndarray
-    n: int
+    n_samples: int
 
 
 def summarize(samples):
@@ -55,21 +58,22 @@ def summarize(samples):
     samples = np.asarray(samples, dtype="float64")
     if samples.ndim == 1:
         samples = samples[:, None]
-    n = len(samples)
+    n_samples = len(samples)
     variance = samples.var(axis=0, ddof=1)
-    return Summary(samples.mean(axis=0), variance, np.sqrt(variance / n), n)
+    return Summary(samples.mean(axis=0), variance, np.sqrt(variance / n_samples), n_samples)
 
 
-def _draw(mu, log_var, n, seed):
+def _draw(mu, log_var, n_samples, seed):
     mu = np.atleast_1d(np.asarray(mu, dtype="float64"))
     log_var = np.broadcast_to(np.asarray(log_var, dtype="float64"), mu.shape)
-    eps = np.random.default_rng(seed).standard_normal((n,) + mu.shape)
+    eps = numpy_generator(seed).standard_normal((n_samples,) + mu.shape)
     sigma = np.exp(0.5 * log_var)
     return mu, log_var, sigma, eps
 
 
-def score_function_estimates(f, mu, log_var, n=1000, seed=None):
-    """REINFORCE: ``n`` single-sample estimates of the gradient of E[f(z)].
+@renamed_parameters(n="n_samples")
+def score_function_estimates(f, mu, log_var, *, n_samples=1000, seed=None):
+    """REINFORCE: ``n_samples`` single-sample estimates of the gradient of E[f(z)].
 
     Parameters
     ----------
@@ -78,7 +82,7 @@ def score_function_estimates(f, mu, log_var, n=1000, seed=None):
         never differentiated.
     mu, log_var : array_like, shape (d,)
         The Gaussian's mean and log-variance (``log_var`` may be a scalar).
-    n : int
+    n_samples : int
         Number of samples.
     seed : int, optional
         Seeds the draws.
@@ -86,18 +90,19 @@ def score_function_estimates(f, mu, log_var, n=1000, seed=None):
     Returns
     -------
     Estimates
-        ``d_mu`` and ``d_log_var``, each ``(n, d)``.
+        ``d_mu`` and ``d_log_var``, each ``(n_samples, d)``.
     """
-    mu, log_var, sigma, eps = _draw(mu, log_var, n, seed)
+    mu, log_var, sigma, eps = _draw(mu, log_var, n_samples, seed)
     z = mu + sigma * eps
-    values = np.asarray(f(z), dtype="float64").reshape(n, 1)
+    values = np.asarray(f(z), dtype="float64").reshape(n_samples, 1)
     # d/dmu log N(z; mu, sigma^2) = (z - mu) / sigma^2 = eps / sigma
     # d/dlog_var log N(z; mu, sigma^2) = ((z - mu)^2 / sigma^2 - 1) / 2 = (eps^2 - 1) / 2
     return Estimates(values * eps / sigma, values * 0.5 * (eps**2 - 1.0))
 
 
-def reparameterized_estimates(f, mu, log_var, n=1000, seed=None):
-    """Pathwise: ``n`` single-sample estimates of the gradient of E[f(z)].
+@renamed_parameters(n="n_samples")
+def reparameterized_estimates(f, mu, log_var, *, n_samples=1000, seed=None):
+    """Pathwise: ``n_samples`` single-sample estimates of the gradient of E[f(z)].
 
     Each is the gradient of f(mu + exp(log_var / 2) * eps) for one draw of eps, computed
     by the Keras backend's automatic differentiation. The samples are independent, so the
@@ -111,7 +116,7 @@ def reparameterized_estimates(f, mu, log_var, n=1000, seed=None):
         ``keras.ops`` (or Keras layers and models).
     mu, log_var : array_like, shape (d,)
         The Gaussian's mean and log-variance (``log_var`` may be a scalar).
-    n : int
+    n_samples : int
         Number of samples.
     seed : int, optional
         Seeds the draws of eps.
@@ -119,13 +124,13 @@ def reparameterized_estimates(f, mu, log_var, n=1000, seed=None):
     Returns
     -------
     Estimates
-        ``d_mu`` and ``d_log_var``, each ``(n, d)``.
+        ``d_mu`` and ``d_log_var``, each ``(n_samples, d)``.
     """
     from keras import ops
 
     from .backend import value_and_grad
 
-    mu, log_var, _, eps = _draw(mu, log_var, n, seed)
+    mu, log_var, _, eps = _draw(mu, log_var, n_samples, seed)
     eps = eps.astype("float32")
 
     def total(mu_t, log_var_t):

@@ -1,4 +1,4 @@
-"""Run code around the first import of another package, without importing it now.
+"""Run code around imports, without importing anything now.
 
 ``import vaelearn`` must stay light (``import vaelearn.quiz`` imports no TensorFlow), yet two
 things have to happen when a learner's cell first imports the heavy packages: TensorFlow's
@@ -10,7 +10,7 @@ import importlib.abc
 import importlib.util
 import sys
 
-__all__ = ["around_first_import"]
+__all__ = ["after_imports", "around_first_import", "half_imported"]
 
 
 class _FirstImport(importlib.abc.MetaPathFinder):
@@ -41,3 +41,47 @@ def around_first_import(name, wrapper):
                for f in sys.meta_path):
         sys.meta_path.insert(0, _FirstImport(name, wrapper))
     return True
+
+
+class _AfterImports(importlib.abc.MetaPathFinder):
+    """Runs ``callback(module)`` after each import of a module whose name starts with
+    ``prefix``, until the callback returns True."""
+
+    def __init__(self, prefix, callback):
+        self.prefix, self.callback = prefix, callback
+
+    def find_spec(self, name, path=None, target=None):
+        if not name.startswith(self.prefix):
+            return None
+        sys.meta_path.remove(self)  # the other finders say where the module is
+        try:
+            spec = importlib.util.find_spec(name)
+        finally:
+            if self.callback is not None:
+                sys.meta_path.insert(0, self)
+        if spec is not None and hasattr(spec.loader, "exec_module"):
+            exec_module = spec.loader.exec_module
+
+            def exec_then_call(module):
+                exec_module(module)
+                if self.callback is not None and self.callback(module):
+                    self.callback = None
+                    if self in sys.meta_path:
+                        sys.meta_path.remove(self)
+
+            spec.loader.exec_module = exec_then_call
+        return spec
+
+
+def after_imports(prefix, callback):
+    """Call ``callback(module)`` after each later import of a module named ``prefix...``,
+    until it returns True."""
+    sys.meta_path.insert(0, _AfterImports(prefix, callback))
+
+
+def half_imported(prefix, *, besides=()):
+    """Whether a module named ``prefix...`` is being imported (its code still running),
+    apart from those named in ``besides``."""
+    return any(getattr(getattr(module, "__spec__", None), "_initializing", False)
+               for name, module in list(sys.modules.items())
+               if name.startswith(prefix) and name not in besides)

@@ -10,9 +10,11 @@ import numpy as np
 from scipy.special import logsumexp
 from sklearn.metrics import pairwise_distances
 
+from .randomness import numpy_generator
+
 __all__ = ["ACTIVE_UNIT_THRESHOLD", "ModeCoverage", "active_units", "factor_information",
-           "kl_per_dimension", "latent_activity", "mode_coverage", "mutual_information",
-           "mutual_information_gap", "sample_diversity"]
+           "fit_judge", "kl_per_dimension", "latent_activity", "mode_coverage",
+           "mutual_information", "mutual_information_gap", "sample_diversity"]
 
 ACTIVE_UNIT_THRESHOLD = 0.01
 
@@ -32,7 +34,7 @@ def latent_activity(z_mean):
     return np.var(np.asarray(z_mean, dtype="float64"), axis=0)
 
 
-def active_units(z_mean, threshold=ACTIVE_UNIT_THRESHOLD):
+def active_units(z_mean, *, threshold=ACTIVE_UNIT_THRESHOLD):
     """How many latent dimensions have activity A_j above ``threshold``.
 
     A dimension whose posterior mean never moves with x carries no information about x:
@@ -62,11 +64,15 @@ def kl_per_dimension(z_mean, z_log_var):
     numpy.ndarray, shape (d,)
         Nats.
     """
-    z_mean, z_log_var = np.asarray(z_mean, "float64"), np.asarray(z_log_var, "float64")
-    return 0.5 * np.mean(z_mean**2 + np.exp(z_log_var) - z_log_var - 1.0, axis=0)
+    from keras import ops
+
+    from .objectives import gaussian_kl_per_dimension
+
+    kl = gaussian_kl_per_dimension(np.asarray(z_mean, "float64"), np.asarray(z_log_var, "float64"))
+    return np.mean(ops.convert_to_numpy(kl).astype("float64"), axis=0)
 
 
-def mutual_information(z_mean, z_log_var, seed=0):
+def mutual_information(z_mean, z_log_var, *, seed=None):
     """Estimate I_q(x; z), with q(z) approximated by the mixture of the n posteriors.
 
     I = E_x E_{q(z|x)}[log q(z|x) - log q(z)], one z per x. The estimate cannot exceed
@@ -75,7 +81,7 @@ def mutual_information(z_mean, z_log_var, seed=0):
     Parameters
     ----------
     z_mean, z_log_var : array_like, shape (n, d)
-    seed : int
+    seed : int, optional
         Seeds the draw of z.
 
     Returns
@@ -86,7 +92,7 @@ def mutual_information(z_mean, z_log_var, seed=0):
     mu, log_var = np.asarray(z_mean, "float64"), np.asarray(z_log_var, "float64")
     n, d = mu.shape
     var = np.exp(log_var)
-    z = mu + np.sqrt(var) * np.random.default_rng(seed).standard_normal((n, d))
+    z = mu + np.sqrt(var) * numpy_generator(seed).standard_normal((n, d))
     # log q(z_i | x_k) for every pair (i, k): shape (n, n)
     diff = z[:, None, :] - mu[None, :, :]
     log_q = -0.5 * np.sum(np.log(2 * np.pi) + log_var[None] + diff**2 / var[None], axis=-1)
@@ -105,7 +111,7 @@ class ModeCoverage:
     good_fraction: float
 
 
-def mode_coverage(samples, centers, sigma, n_sigma=3.0):
+def mode_coverage(samples, centers, sigma, *, n_sigma=3.0):
     """Score 2-D samples against a mixture of Gaussians with these ``centers``.
 
     Parameters
@@ -128,12 +134,27 @@ def mode_coverage(samples, centers, sigma, n_sigma=3.0):
                         n_modes=len(centers), good_fraction=float(good.mean()))
 
 
-def fit_judge(images, labels, *, n_components=50, seed=0):
-    """A fast classifier of images, fitted on real labelled ``images`` ``(n, H, W[, C])``:
-    flatten, PCA to ``n_components``, logistic regression (scikit-learn).
+def fit_judge(x, y, *, n_components=50, seed=None):
+    """A fast classifier of images, fitted on real labelled images: flatten, PCA to
+    ``n_components``, logistic regression (scikit-learn).
 
     An independent judge of what generated images show: ``judge.predict(images)`` gives
     class labels ``(n,)``, ``judge.predict_proba(images)`` probabilities ``(n, n_classes)``.
+
+    Parameters
+    ----------
+    x : array_like, shape (n, H, W[, C])
+        Real images.
+    y : array_like, shape (n,)
+        Their labels.
+    n_components : int
+        PCA components kept (at most the pixels per image).
+    seed : int, optional
+        Seeds PCA's randomized solver.
+
+    Returns
+    -------
+    sklearn.pipeline.Pipeline
     """
     from sklearn.decomposition import PCA
     from sklearn.linear_model import LogisticRegression
@@ -141,9 +162,10 @@ def fit_judge(images, labels, *, n_components=50, seed=0):
     from sklearn.preprocessing import FunctionTransformer
 
     flatten = FunctionTransformer(lambda x: np.asarray(x).reshape(len(x), -1))
-    n_components = min(n_components, int(np.prod(np.shape(images)[1:])))
-    return make_pipeline(flatten, PCA(n_components, random_state=seed),
-                         LogisticRegression(max_iter=2000)).fit(images, labels)
+    n_components = min(n_components, int(np.prod(np.shape(x)[1:])))
+    random_state = int(numpy_generator(seed).integers(2**31 - 1))
+    return make_pipeline(flatten, PCA(n_components, random_state=random_state),
+                         LogisticRegression(max_iter=2000)).fit(x, y)
 
 
 def factor_information(codes, factors, *, n_bins=20):

@@ -6,7 +6,8 @@
   load and how to get a good one.
 - ``keras.saving.load_model`` finds vaelearn's classes once ``vaelearn`` is imported:
   ``import vaelearn`` calls :func:`register_with_keras`, which imports the modules that
-  define them right after Keras is imported (at once if it already is). Keras itself
+  define them as soon as Keras is imported and no vaelearn module is half-imported (at
+  once if that is already so), whichever vaelearn module is imported first. Keras itself
   imports no package but its own while loading, so without ``import vaelearn`` it cannot.
   This module imports neither Keras nor TensorFlow.
 """
@@ -21,11 +22,12 @@ from pathlib import Path
 
 from .errors import ModelFileError, UnwritablePathError
 from .files import replacing, write_error_message
-from .import_hooks import around_first_import
+from .import_hooks import after_imports, around_first_import, half_imported
 
-__all__ = ["load_model", "model_file", "register_with_keras"]
+__all__ = ["MODEL_MODULES", "load_model", "model_file", "register_with_keras"]
 
-MODELS_MODULE = "vaelearn.models"  # it imports vaelearn.conditional too
+# The modules that define (and so register) vaelearn's Keras classes.
+MODEL_MODULES = ("vaelearn.networks", "vaelearn.models", "vaelearn.sequence")
 SUFFIX = ".keras"
 _AGAIN = "Load an earlier copy, or train the model and save it again."
 
@@ -95,22 +97,43 @@ def load_model(filepath, *, compile=True):
 def register_with_keras():
     """Make ``keras.saving.load_model`` find vaelearn's model classes, without importing Keras.
 
-    If Keras is imported, the model modules are imported now; otherwise right after Keras.
+    The model modules are imported now if Keras is imported and no vaelearn module is being
+    imported; otherwise as soon as that holds: after Keras' first import, or after the
+    vaelearn module that imported it has finished (importing them from inside it would find
+    it half-made).
     """
-    if not around_first_import("keras", _import_then_register):
+    if _register_if_ready():
+        return
+    around_first_import("keras", _import_then_register)
+    after_imports("vaelearn.", _register_if_ready)
+
+
+_registered = False
+
+
+def _register_if_ready(finished=None):
+    """Import the model modules once Keras is imported and no vaelearn module but
+    ``finished`` (one whose code has just run) is half-imported; True once they are."""
+    global _registered
+    if _registered:
+        return True
+    besides = () if finished is None else (finished.__name__,)
+    if "keras" not in sys.modules or half_imported("vaelearn.", besides=besides):
+        return False
+    _registered = True  # first: importing the model modules comes back here
+    try:
         _import_model_modules()
+    except Exception as e:  # never break the import that brought us here
+        warnings.warn(f"vaelearn could not register its models with Keras ({e!r}); "
+                      f"import vaelearn.models before loading a saved model.")
+    return True
 
 
 def _import_model_modules():
-    importlib.import_module(MODELS_MODULE)
+    for name in MODEL_MODULES:
+        importlib.import_module(name)
 
 
 def _import_then_register(exec_module, module):
     exec_module(module)
-    if MODELS_MODULE in sys.modules:  # Keras was imported by it: it registers itself
-        return
-    try:
-        _import_model_modules()
-    except Exception as e:  # never break `import keras` itself
-        warnings.warn(f"vaelearn could not register its models with Keras ({e!r}); "
-                      f"import {MODELS_MODULE} before loading a saved model.")
+    _register_if_ready()

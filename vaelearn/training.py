@@ -7,10 +7,10 @@ import time
 import keras
 import numpy as np
 
-from . import progress
+from . import training_display
 from .errors import TrainingDivergedError
 
-__all__ = ["KLAnnealing", "NaNGuard", "fit_with_course_callbacks"]
+__all__ = ["KLAnnealing", "NaNGuard", "epochs_for", "fit_with_course_callbacks"]
 
 
 def epochs_for(n_examples, *, batch_size, updates):
@@ -18,31 +18,57 @@ def epochs_for(n_examples, *, batch_size, updates):
 
     Counting training in updates gives a small dataset as much training as a large one:
     2,000 updates at batch 64 are 16 epochs of 8,000 images but 89 epochs of 1,437.
+
+    Parameters
+    ----------
+    n_examples : int
+        Training examples.
+    batch_size : int
+    updates : int
+        Gradient updates wanted.
+
+    Returns
+    -------
+    int
+        At least 1.
     """
     updates_per_epoch = math.ceil(n_examples / batch_size)
     return max(1, round(updates / updates_per_epoch))
 
 
-def fit_with_course_callbacks(fit, *args, callbacks=None, **kwargs):
+def fit_with_course_callbacks(fit, *args, callbacks=None, verbose="auto", **kwargs):
     """Call a ``keras.Model.fit`` (``fit``) with the course's callbacks added.
 
-    Without ``verbose``, a :class:`~vaelearn.progress.TrainingProgress` display replaces
-    Keras' printing (unless ``VAELEARN_PROGRESS=0``); a :class:`NaNGuard` stops a diverged
-    run with the last finite weights. If training ends in an error (Ctrl-C, a diverged
-    loss), the displays end too, saying why.
+    With ``verbose="auto"``, a :class:`~vaelearn.training_display.TrainingProgress` display
+    replaces Keras' printing (unless ``VAELEARN_TRAINING_DISPLAY=0``); a :class:`NaNGuard`
+    stops a diverged run with the last finite weights. If training ends in an error
+    (Ctrl-C, a diverged loss), the displays end too, saying why.
+
+    Parameters
+    ----------
+    fit : callable
+        ``keras.Model.fit`` of the model (``super().fit`` in a subclass).
+    *args, **kwargs
+        ``fit``'s arguments.
+    callbacks : list of keras.callbacks.Callback, optional
+    verbose : {"auto", 0, 1, 2}
+
+    Returns
+    -------
+    keras.callbacks.History
     """
     callbacks = list(callbacks or [])
-    if "verbose" not in kwargs:
-        kwargs["verbose"] = 0
-        if progress.shown_by_default() and not any(
-                isinstance(callback, progress.TrainingProgress) for callback in callbacks):
-            callbacks.append(progress.TrainingProgress())
+    if verbose == "auto":
+        verbose = 0
+        if training_display.shown_by_default() and not any(
+                isinstance(callback, training_display.TrainingProgress) for callback in callbacks):
+            callbacks.append(training_display.TrainingProgress())
     if not any(isinstance(callback, NaNGuard) for callback in callbacks):
         callbacks.append(NaNGuard())
     try:
-        return fit(*args, callbacks=callbacks, **kwargs)
+        return fit(*args, callbacks=callbacks, verbose=verbose, **kwargs)
     except BaseException as error:
-        progress.end_displays(callbacks, error)
+        training_display.end_displays(callbacks, error)
         raise
 
 
@@ -66,7 +92,7 @@ class KLAnnealing(keras.callbacks.Callback):
         Ramps of the "cyclical" schedule.
     """
 
-    def __init__(self, epochs, start=0.0, stop=1.0, schedule="linear", cycles=4):
+    def __init__(self, epochs, *, start=0.0, stop=1.0, schedule="linear", cycles=4):
         super().__init__()
         if schedule not in ("linear", "logistic", "cyclical"):
             raise ValueError(f"Unknown schedule {schedule!r}; choose linear, logistic or cyclical.")
@@ -111,7 +137,7 @@ class NaNGuard(keras.callbacks.Callback):
         copied. None copies after every check.
     """
 
-    def __init__(self, max_overhead=0.02):
+    def __init__(self, *, max_overhead=0.02):
         super().__init__()
         self.max_overhead = max_overhead
 

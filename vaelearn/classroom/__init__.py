@@ -1,4 +1,5 @@
-"""Classroom tools, apart from the learning library: the ``vaelearn`` command (doctor,
-prefetch, run, quiz, progress), the headless notebook runner, dataset downloads and the
-export of quiz progress. No notebook imports these modules.
+"""The instructors' tools, on top of the learning library and the course machinery: the
+``vaelearn`` command (doctor, prefetch, notebooks, run, quiz, progress), the headless notebook
+runner and its HTML pages, and the export of learners' progress. No notebook imports these
+modules, and nothing below imports them.
 """

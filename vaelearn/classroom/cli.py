@@ -12,16 +12,12 @@ from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 
-from ..errors import UnwritablePathError, VaelearnError
+from ..errors import QuizFormatError, UnwritablePathError, UsageError, VaelearnError
 from ..files import atomic_write, same_file, write_error_message
 from .interrupts import signals_raised
 from .notebook_copy import DEFAULT_DEST
 
 __all__ = ["build_parser", "main"]
-
-
-class UsageError(VaelearnError):
-    """A command line that cannot work as given, or would destroy a file."""
 
 
 def doctor_command(args):
@@ -35,7 +31,7 @@ def doctor_command(args):
 
 def prefetch_command(args):
     """Put datasets in the cache, from the internet or from ``--from DIR``."""
-    from .fetch import ensure
+    from ..download import ensure
     from ..sources import REMOTE_DATASETS, data_dir, remote_files
 
     names = args.datasets or list(REMOTE_DATASETS)
@@ -98,7 +94,7 @@ def quiz_command(args):
         return 0
     try:
         loaded = vaelearn.quiz.load(args.name)
-    except (FileNotFoundError, vaelearn.quiz.QuizFormatError) as e:
+    except (FileNotFoundError, QuizFormatError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
     if args.answers:
@@ -128,20 +124,21 @@ def notebooks_command(args):
 
 def progress_command(args):
     """Print the learner's summary, or export their attempts as CSV."""
-    import vaelearn.quiz
+    from ..progress import report
+    from ..records import record_path
 
     if args.export is None and args.output is None:
-        print(vaelearn.quiz.progress())
-        print(f"\n(attempts are recorded in {vaelearn.quiz.record_path()})")
+        print(report())
+        print(f"\n(attempts are recorded in {record_path()})")
         return 0
     from .progress_export import FIELDS, own_rows, write_rows
 
-    _refuse_overwriting(args.output, [vaelearn.quiz.record_path()])
+    _refuse_overwriting(args.output, [record_path()])
     rows, skipped = own_rows()
     with _csv_output(args.output) as file:
         write_rows(rows, file, FIELDS)
     for problem in skipped:
-        print(f"skipped {vaelearn.quiz.record_path()}: {problem}", file=sys.stderr)
+        print(f"skipped {record_path()}: {problem}", file=sys.stderr)
     return int(bool(skipped))
 
 

@@ -190,7 +190,7 @@ def file_digest_or_none(path):
 
 def check_home():
     """Whether the progress folder exists or can be created, and is writable."""
-    from ..quiz import home_dir
+    from ..records import home_dir
 
     home = home_dir()
     try:

@@ -10,22 +10,11 @@ expects (128 + the signal number).
 import signal
 from contextlib import contextmanager
 
-__all__ = ["Interrupted", "signals_raised"]
+from ..errors import Interrupted
+
+__all__ = ["SIGNALS", "signals_raised"]
 
 SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
-
-
-class Interrupted(KeyboardInterrupt):
-    """A signal asked the command to stop."""
-
-    def __init__(self, signum=signal.SIGINT):
-        super().__init__(signal.Signals(signum).name)
-        self.signum = signum
-
-    @property
-    def exit_code(self):
-        """The conventional exit status after this signal: 130 for Ctrl-C, 143 for SIGTERM."""
-        return 128 + self.signum
 
 
 @contextmanager

@@ -16,16 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..course import notebook_dir, notebooks
-from ..errors import VaelearnError
+from ..errors import NotebookCopyError
 
-__all__ = ["DEFAULT_DEST", "MANIFEST", "CopyResult", "NotebookCopyError", "copy_notebooks"]
+__all__ = ["DEFAULT_DEST", "MANIFEST", "CopyResult", "copy_notebooks"]
 
 DEFAULT_DEST = Path("vaelearn-course")
 MANIFEST = ".vaelearn-notebooks.json"
-
-
-class NotebookCopyError(VaelearnError, OSError):
-    """The course's notebooks cannot be found, or the destination cannot be written."""
 
 
 @dataclass(frozen=True)

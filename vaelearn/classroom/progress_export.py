@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..files import same_file
-from ..quiz import ProgressFileError, read_attempts, record_path
-from ..quiz.records import saved_attempts
+from ..errors import ProgressFileError
+from ..records import read_attempts, record_path, saved_attempts
 
 __all__ = ["COLLECT_FIELDS", "FIELDS", "attempt_row", "collect", "inert", "learner_names",
            "own_rows", "write_rows"]

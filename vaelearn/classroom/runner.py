@@ -24,9 +24,9 @@ from pathlib import Path
 from nbclient import NotebookClient
 
 from ..backend import drop_startup_lines, tensorflow_log_requested
-from ..errors import UnwritablePathError
+from ..errors import Interrupted, UnwritablePathError
 from ..files import atomic_write, write_error_message
-from .interrupts import SIGNALS, Interrupted, signals_raised
+from .interrupts import SIGNALS, signals_raised
 from .pages import export_html
 
 __all__ = ["RunResult", "describe_failure", "drop_tensorflow_log", "execute", "find_notebooks",
@@ -48,7 +48,7 @@ class RunResult:
         return "failed" if self.error else "passed"
 
 
-def find_notebooks(paths, default_folder="notebooks"):
+def find_notebooks(paths, *, default_folder="notebooks"):
     """The notebooks to run: ``paths`` as given, or every ``*.ipynb`` of the folder, sorted."""
     if paths:
         return [Path(p) for p in paths]
@@ -91,7 +91,7 @@ def check_output(out_dir):
             write_error_message(e, out_dir, "choose another folder with --out DIR")) from None
 
 
-def run_notebook(path, out_dir, cell_timeout=600):
+def run_notebook(path, out_dir, *, cell_timeout=600):
     """Execute ``path`` and write ``<stem>.ipynb`` and ``<stem>.html`` to ``out_dir``."""
     import nbformat
 
@@ -227,12 +227,12 @@ def drop_tensorflow_log(nb):
                         if output.get("output_type") != "stream" or output.text]
 
 
-def run_all(paths, out_dir, cell_timeout=600, progress=True):
+def run_all(paths, out_dir, *, cell_timeout=600, progress_bar=True):
     """Run every notebook of ``paths`` in order, with a progress bar; return the results."""
     from tqdm.auto import tqdm
 
     results = []
-    with tqdm(paths, unit="notebook", disable=not progress) as bar:
+    with tqdm(paths, unit="notebook", disable=not progress_bar) as bar:
         for path in bar:
             bar.set_postfix_str(Path(path).name)
             results.append(run_notebook(path, out_dir, cell_timeout))

@@ -9,343 +9,38 @@ A notebook asks the learner to write a function (or a class), then calls
   gradients through it, trains a small model with it, scores a test set with it) and says
   what is wrong, if anything.
 
-An exercise may be both: its outputs are compared first, then it is judged.
+``check`` never raises for a wrong or unfinished answer: it returns an
+:class:`ExerciseResult` saying what went wrong, with the hint of a classic mistake when the
+answer matches one. The reference stays hidden until the learner asks for
+``solution(name)``; a learner who skips an exercise gets a working notebook with
+``yours_or_solution(name, answer)``. Every checked attempt is recorded with the learner's
+records (:mod:`vaelearn.records`; ``vaelearn progress`` shows them).
 
-``check`` never raises for a wrong or unfinished answer: it returns a :class:`CheckResult`
-saying what went wrong. When a wrong answer matches a classic mistake, the result carries
-that mistake's hint, which points at the slip without giving the answer away. The
-reference stays hidden until the learner asks for ``solution(name)``; a learner who skips
-an exercise gets a working notebook with ``yours_or_solution(name, answer)``. Every
-checked attempt is recorded with the quiz progress (``vaelearn progress`` shows both).
-
-Exercises are defined in the modules of this package with the :func:`exercise` decorator.
+The grading engine is :mod:`vaelearn.exercises.engine`; each other module of this package
+defines the exercises of one notebook.
 """
 
-import html
-import importlib
-import inspect
-import pkgutil
-import textwrap
-import warnings
-from dataclasses import dataclass, field
-
-import numpy as np
-
-__all__ = ["BY_NOTEBOOK", "CheckResult", "Exercise", "Mistake", "Solution", "all_names", "as_numbers", "check",
-           "exercise", "get", "not_numbers", "solution", "yours_or_solution"]
-
-_REGISTRY = {}
-PROGRESS_NAME = "exercises"  # the "quiz" under which checks are recorded with the quiz progress
-# Which notebook asks for which exercise. The progress summary counts them from here, without
-# importing the exercise modules (some need Keras); a test keeps it equal to the registry.
-BY_NOTEBOOK = {
-    "00_welcome": ("scale_pixels",),
-    "01_latent_space": ("interpolate_codes",),
-    "02_reconstruction_loss": ("vae_loss", "effective_beta"),
-    "03_kl_divergence": ("iwae_bound",),
-    "04_reparameterization_trick": ("reparameterize",),
-    "05_vae_from_scratch": ("scratch_encoder", "scratch_sampling", "scratch_decoder", "scratch_vae"),
-    "06_mode_collapse": ("kl_annealing_callback",),
-    "07_anomaly_detection": ("threshold_for_fpr", "anomaly_score"),
-    "08_image_generation": ("digit_samples",),
-    "09_interpretable_latents": ("information_gap",),
-    "10_text_generation": ("word_dropout",),
-    "11_data_augmentation": ("paired_interval",),
-    "12_eli5_recap": ("generate",),
-}
-
-
-@dataclass(frozen=True)
-class Mistake:
-    """A classic wrong answer and the hint that points at it.
-
-    ``answer`` computes what the mistaken code would return on the same inputs (compared
-    exercises); judged exercises return the hint themselves.
-    """
-
-    answer: object
-    hint: str
-
-
-@dataclass(frozen=True)
-class Exercise:
-    """A reference solution and how answers are graded.
-
-    Compared exercises have ``cases`` (a function returning argument tuples), tolerances,
-    an optional ``dtype`` the answer must have, and an optional ``accept(answer, *args)``
-    returning None for a right answer or what is wrong, for tasks with many right answers.
-    Judged exercises have ``judge(answer, **context)`` returning None or a
-    ``(message, hint)`` pair; with cases too, the judge runs once the outputs are right.
-    ``mistakes`` diagnose compared answers.
-    """
-
-    name: str
-    reference: object
-    cases: object = None
-    judge: object = None
-    mistakes: tuple = ()
-    rtol: float = 1e-5
-    atol: float = 1e-6
-    dtype: str | None = None
-    accept: object = None
-
-
-def exercise(name, cases=None, *, judge=None, mistakes=(), rtol=1e-5, atol=1e-6, dtype=None,
-             accept=None):
-    """Register the decorated function as the reference solution of exercise ``name``."""
-    if cases is None and judge is None:
-        raise TypeError(f"exercise {name!r} needs cases (compared), a judge (judged) or both")
-
-    def register(reference):
-        _REGISTRY[name] = Exercise(name, reference, cases, judge, tuple(mistakes), rtol, atol,
-                                   dtype, accept)
-        return reference
-
-    return register
-
-
-def _load_all():
-    for module in pkgutil.iter_modules(__path__):
-        importlib.import_module(f"{__name__}.{module.name}")
-
-
-def get(name):
-    """The registered :class:`Exercise` called ``name``."""
-    if name not in _REGISTRY:  # import every exercise module, not only those imported so far
-        _load_all()
-    try:
-        return _REGISTRY[name]
-    except KeyError:
-        raise KeyError(f"No exercise {name!r}; known: {', '.join(sorted(_REGISTRY))}.") from None
-
-
-def all_names():
-    """The names of every exercise of the course, sorted."""
-    _load_all()
-    return sorted(_REGISTRY)
-
-
-@dataclass
-class CheckResult:
-    """``status`` is "passed", "failed", "error" or "not attempted"."""
-
-    name: str
-    status: str
-    message: str
-    details: list = field(default_factory=list)
-
-    @property
-    def passed(self):
-        return self.status == "passed"
-
-    @property
-    def hint(self):
-        """The hint among the details, or None."""
-        return next((d[len("hint: "):] for d in self.details if d.startswith("hint: ")), None)
-
-    def __bool__(self):
-        return self.passed
-
-    def __repr__(self):
-        lines = [f"[{self.status}] {self.name}: {self.message}"] + [f"  - {d}" for d in self.details]
-        return "\n".join(lines)
-
-    def _repr_html_(self):
-        colour = {"passed": "#1a7f37", "not attempted": "#6e7781"}.get(self.status, "#cf222e")
-        items = "".join(f"<li>{html.escape(d)}</li>" for d in self.details)
-        return (f'<div style="border-left:4px solid {colour};padding-left:8px">'
-                f"<b>{html.escape(self.status.capitalize())}</b>: {html.escape(self.message)}"
-                f"{f'<ul>{items}</ul>' if items else ''}</div>")
-
-
-_NOT_ATTEMPTED = ("Replace the `raise NotImplementedError` with your code, then run this cell "
-                  "again.")
-
-
-def _describe(args):
-    return ", ".join(f"array{np.shape(a)}" if np.ndim(a) else repr(a) for a in args)
-
-
-def as_numbers(value):
-    """``value`` as a float64 array, or None if it is not numbers (None, text, objects).
-
-    Tensors of any Keras backend are converted."""
-    if value is None or isinstance(value, (str, bytes)):
-        return None
-    if not isinstance(value, (np.ndarray, np.generic, int, float, list, tuple)):
-        try:
-            from keras import ops
-
-            if ops.is_tensor(value):
-                value = ops.convert_to_numpy(value)
-        except Exception:  # not a tensor of any backend Keras knows
-            pass
-    try:
-        return np.asarray(value, dtype="float64")
-    except (TypeError, ValueError):
-        return None
-
-
-def not_numbers(value):
-    """What to tell a learner whose function returned something other than numbers."""
-    if value is None:
-        return "Your function returned None: end it with `return` and its result."
-    if isinstance(value, (str, bytes)):
-        return f"Your function returned text ({value[:40]!r}), not numbers."
-    return f"Your function returned a {type(value).__name__}, not an array of numbers."
-
-
-def _diagnose(ex, got, args):
-    """The hint of the classic mistake that ``got`` matches on these inputs, or None."""
-    for mistake in ex.mistakes:
-        try:
-            with np.errstate(all="ignore"):
-                wrong = as_numbers(mistake.answer(*args))
-        except Exception:
-            continue
-        if wrong is not None and wrong.shape == got.shape and np.allclose(
-                got, wrong, rtol=ex.rtol, atol=ex.atol, equal_nan=True):
-            return mistake.hint
-    return None
-
-
-def _compare(ex, answer):
-    for args in ex.cases():
-        where = [f"on inputs ({_describe(args)})"]
-        try:
-            got = answer(*args)
-        except NotImplementedError:
-            return CheckResult(ex.name, "not attempted", _NOT_ATTEMPTED)
-        except Exception as e:  # the learner's code may fail in any way; report it
-            return _raised(ex, "Your function", e, where)
-        numbers = as_numbers(got)
-        if numbers is None:
-            return CheckResult(ex.name, "failed", not_numbers(got), where)
-        problem = _problem(ex, got, numbers, args)
-        if problem is not None:
-            message, details = problem
-            hint = _diagnose(ex, numbers, args)
-            return CheckResult(ex.name, "failed", message,
-                               where + details + ([f"hint: {hint}"] if hint else []))
-    return CheckResult(ex.name, "passed", f"All {len(ex.cases())} test cases agree with the reference.")
-
-
-# What PyTorch and NumPy say when NumPy meets a tensor: `array * tensor`, `array + tensor`,
-# `np.sum(tensor, axis=...)`.
-_NUMPY_MEETS_TENSOR = ("'numpy.ndarray' and 'Tensor'", "not implemented for NumPy arrays",
-                       "unexpected keyword argument 'axis'")
-_USE_KERAS_OPS = ("NumPy and the backend's tensors were mixed, which PyTorch refuses. Write the "
-                  "whole computation with keras.ops (ops.exp, ops.sum, ...): it runs on every "
-                  "backend.")
-
-
-def _raised(ex, who, error, where):
-    """The result for an answer that raised ``error``: a mistake with a hint when it is the
-    NumPy-meets-tensor slip, else an error that shows the exception."""
-    message = f"{who} raised {type(error).__name__}: {error}"
-    if isinstance(error, TypeError) and any(s in str(error) for s in _NUMPY_MEETS_TENSOR):
-        return CheckResult(ex.name, "failed", message, where + [f"hint: {_USE_KERAS_OPS}"])
-    return CheckResult(ex.name, "error", message, where)
-
-
-def _dtype_of(value):
-    if isinstance(value, (np.ndarray, np.generic)):
-        return value.dtype
-    from keras import backend
-
-    return np.dtype(backend.standardize_dtype(value.dtype)) if hasattr(value, "dtype") else \
-        np.asarray(value).dtype
-
-
-def _problem(ex, got, numbers, args):
-    """What is wrong with the output ``got`` (as ``numbers``) on ``args``: (message, details)."""
-    expected = as_numbers(ex.reference(*args))
-    if numbers.shape != expected.shape:
-        return f"Wrong shape: expected {expected.shape}, got {numbers.shape}.", []
-    if ex.dtype is not None and _dtype_of(got) != np.dtype(ex.dtype):
-        return f"Wrong dtype: expected {ex.dtype}, got {_dtype_of(got)}.", []
-    if ex.accept is not None:
-        message = ex.accept(numbers, *args)
-        return None if message is None else (message, [])
-    if not np.allclose(numbers, expected, rtol=ex.rtol, atol=ex.atol):
-        worst = np.max(np.abs(numbers - expected)) if np.isfinite(numbers).all() else np.inf
-        return "Some values differ from the expected ones.", [f"largest difference {worst:.3g}"]
-    return None
-
-
-def _judge(ex, answer, context):
-    try:
-        verdict = ex.judge(answer, **context)
-    except NotImplementedError:
-        return CheckResult(ex.name, "not attempted", _NOT_ATTEMPTED)
-    except Exception as e:  # the learner's code may fail in any way; report it
-        return _raised(ex, "Your code", e, [])
-    if verdict is None:
-        return CheckResult(ex.name, "passed", "It does what the exercise asks.")
-    message, hint = verdict
-    return CheckResult(ex.name, "failed", message, [f"hint: {hint}"] if hint else [])
-
-
-def _grade(name, answer, context):
-    ex = get(name)
-    if ex.cases is not None:
-        result = _compare(ex, answer)
-        if not result.passed or ex.judge is None:
-            return result
-    return _judge(ex, answer, context)
-
-
-def check(name, answer, **context):
-    """Grade ``answer`` for exercise ``name`` and record the attempt with the quiz progress.
-
-    ``context`` passes what a judged exercise grades the answer with (a trained model, test
-    data), as the notebook says. Never raises for a wrong or unfinished answer.
-    """
-    result = _grade(name, answer, context)
-    if result.status != "not attempted":
-        _record(result)
-    return result
-
-
-def _record(result):
-    from ..quiz import records
-
-    try:
-        records.record(records.Attempt.now(PROGRESS_NAME, result.name, result.status,
-                                           result.passed))
-    except Exception as e:  # progress must never stop a notebook
-        warnings.warn(f"This exercise's result could not be recorded: {e}", records.ProgressWarning,
-                      stacklevel=3)
-
-
-def yours_or_solution(name, answer, **context):
-    """``answer`` if it passes exercise ``name``'s check, else the course's solution (and a
-    line saying so), so that a learner who skipped the exercise can run the rest of the
-    notebook. Records nothing."""
-    result = _grade(name, answer, context)
-    if result.passed:
-        return answer
-    why = ("you have not written yours yet" if result.status == "not attempted"
-           else "yours has not passed its check yet")
-    print(f"Using the course's solution of {name!r} ({why}).")
-    return get(name).reference
-
-
-class Solution:
-    """The reference source code, shown as a highlighted code block in a notebook."""
-
-    def __init__(self, source):
-        self.source = source
-
-    def __repr__(self):
-        return self.source
-
-    def _repr_markdown_(self):
-        return f"```python\n{self.source}```"
-
-
-def solution(name):
-    """Reveal the reference solution of exercise ``name``."""
-    source = textwrap.dedent(inspect.getsource(get(name).reference))
-    start = min(i for i in (source.find("def "), source.find("class ")) if i >= 0)
-    return Solution(source[start:])
+from ..deprecation import forward_moved_names
+from .engine import (
+    Exercise,
+    ExerciseResult,
+    Mistake,
+    Solution,
+    all_names,
+    as_numbers,
+    check,
+    exercise,
+    get,
+    not_numbers,
+    solution,
+    yours_or_solution,
+)
+
+__all__ = ["Exercise", "ExerciseResult", "Mistake", "Solution", "all_names", "as_numbers",
+           "check", "exercise", "get", "not_numbers", "solution", "yours_or_solution"]
+
+__getattr__ = forward_moved_names("vaelearn.exercises", {
+    "CheckResult": "vaelearn.exercises.engine:ExerciseResult",
+    "BY_NOTEBOOK": "vaelearn.course:EXERCISES_BY_NOTEBOOK",
+    "PROGRESS_NAME": "vaelearn.records:EXERCISES",
+})

@@ -3,7 +3,7 @@ score of your own."""
 
 import numpy as np
 
-from . import Mistake, as_numbers, exercise, not_numbers
+from .engine import Mistake, as_numbers, exercise, not_numbers
 
 
 def _cases():
@@ -26,7 +26,7 @@ def _flags_the_target_share(threshold, normal_scores, fpr):
     return None
 
 
-@exercise("threshold_for_fpr", _cases, accept=_flags_the_target_share, mistakes=[
+@exercise("threshold_for_fpr", cases=_cases, accept=_flags_the_target_share, mistakes=[
     Mistake(lambda scores, fpr: np.quantile(scores, 1 - fpr),
             "Your threshold flags almost every normal example. Scores are 'higher = more "
             "normal', so which end of the normal scores do the flagged ones come from?"),

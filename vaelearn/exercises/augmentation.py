@@ -3,7 +3,7 @@
 import numpy as np
 from scipy import stats
 
-from . import Mistake, exercise
+from .engine import Mistake, exercise
 
 
 def _cases():
@@ -38,7 +38,7 @@ _UNPAIRED = ("Both accuracies of a repeat come from the same labelled subset: us
              "the paired differences, not of each list separately.")
 
 
-@exercise("paired_interval", _cases, mistakes=[
+@exercise("paired_interval", cases=_cases, mistakes=[
     Mistake(_slip(sign=-1), "Your interval is for without minus with: the gain of augmentation "
                             "is accuracy with it minus accuracy without."),
     Mistake(_slip(quantile=lambda level, n: stats.norm.ppf((1 + level) / 2)),

@@ -3,7 +3,7 @@
 import keras
 import numpy as np
 
-from . import exercise
+from .engine import exercise
 
 ANNEALING_EPOCHS, TRAINING_EPOCHS = 4, 6
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from . import as_numbers, exercise, not_numbers
+from .engine import as_numbers, exercise, not_numbers
 
 
 def _draws_the_digit(answer, *, cvae, judge, digit=3, n=100):

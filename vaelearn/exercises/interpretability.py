@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from . import Mistake, exercise
+from .engine import Mistake, exercise
 
 
 def _cases():
@@ -24,7 +24,7 @@ def _lead_over_mean_of_others(info, entropy):
     return (first - (np.sum(info, axis=0) - first) / (len(info) - 1)) / entropy
 
 
-@exercise("information_gap", _cases, mistakes=[
+@exercise("information_gap", cases=_cases, mistakes=[
     Mistake(lambda info, entropy: np.subtract(*_best_two(info)),
             "Your gaps are in nats: MIG divides each factor's gap by that factor's entropy, so "
             "that it is a share between 0 and 1."),

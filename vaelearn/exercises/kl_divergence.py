@@ -3,7 +3,7 @@
 import numpy as np
 from scipy.special import logsumexp
 
-from . import Mistake, exercise
+from .engine import Mistake, exercise
 
 
 def _cases():
@@ -14,7 +14,7 @@ def _cases():
             (np.full((1, 5), -7.0),)]
 
 
-@exercise("iwae_bound", _cases, rtol=1e-7, atol=1e-6, mistakes=[
+@exercise("iwae_bound", cases=_cases, rtol=1e-7, atol=1e-6, mistakes=[
     Mistake(lambda lw: lw.mean(axis=0),
             "That is the ELBO: you averaged the log weights. The bound averages the weights "
             "themselves, inside the log."),

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from . import Mistake, exercise
+from .engine import Mistake, exercise
 
 
 def _interpolation_cases():
@@ -17,7 +17,7 @@ def _reference(z_start, z_end, steps):
     return (1.0 - t) * z_start + t * z_end
 
 
-@exercise("interpolate_codes", _interpolation_cases, mistakes=[
+@exercise("interpolate_codes", cases=_interpolation_cases, mistakes=[
     Mistake(lambda a, b, steps: a + np.linspace(0, 1, steps, endpoint=False)[:, None] * (b - a),
             "Your walk stops one step short of z_end: the last row must be z_end itself."),
     Mistake(lambda a, b, steps: _reference(b, a, steps),

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from . import as_numbers, exercise, not_numbers
+from .engine import as_numbers, exercise, not_numbers
 
 
 def _tells_the_story(answer, *, vae, n=2000):

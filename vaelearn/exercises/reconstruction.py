@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from . import Mistake, exercise
+from .engine import Mistake, exercise
 
 
 def _bce(x, logits):
@@ -27,7 +27,7 @@ def _loss_cases():
     return cases
 
 
-@exercise("vae_loss", _loss_cases, mistakes=[
+@exercise("vae_loss", cases=_loss_cases, mistakes=[
     Mistake(lambda x, l, m, v: np.mean(_bce(x, l).reshape(len(x), -1).mean(axis=1) + _kl(m, v).sum(axis=1)),
             "You averaged the reconstruction over the pixels. One image's reconstruction loss is "
             "minus the log-probability of the whole image: what happens to a log of a product?"),
@@ -53,7 +53,7 @@ def _beta_cases():
     return [(784, 16), (64, 8), (784, 2), (3072, 128)]
 
 
-@exercise("effective_beta", _beta_cases, mistakes=[
+@exercise("effective_beta", cases=_beta_cases, mistakes=[
     Mistake(lambda pixels, latent_dims: pixels,
             "That is the effective beta when only the reconstruction is averaged. Here the KL "
             "is averaged too: over what, and by how much does that shrink it?"),

@@ -3,7 +3,7 @@
 import numpy as np
 from keras import ops
 
-from . import Mistake, as_numbers, exercise
+from .engine import Mistake, as_numbers, exercise
 
 
 def _arrays():
@@ -44,7 +44,7 @@ def _gradients_reach_both(answer):
     return None
 
 
-@exercise("reparameterize", _cases, judge=_gradients_reach_both, rtol=1e-4, atol=1e-5, mistakes=[
+@exercise("reparameterize", cases=_cases, judge=_gradients_reach_both, rtol=1e-4, atol=1e-5, mistakes=[
     Mistake(lambda mu, log_var, eps: mu + ops.exp(log_var) * eps,
             "eps is scaled by the variance; it must be scaled by the standard deviation. "
             "How do you get a standard deviation from a log-variance?"),

@@ -10,7 +10,7 @@ import keras
 import numpy as np
 from keras import layers, ops
 
-from . import as_numbers, exercise
+from .engine import as_numbers, exercise
 
 SHAPE, LATENT, HIDDEN = (28, 28, 1), 2, 16  # the Keras reference VAE's sizes
 
@@ -40,19 +40,19 @@ def _architecture_problem(mine, ours, inputs):
 
 
 def _encodes_like_ours(answer):
-    from .. import models
+    from ..networks import build_encoder
 
     inputs = np.random.default_rng(5).random((4, *SHAPE)).astype("float32")
     return _architecture_problem(answer(SHAPE, LATENT),
-                                 models.build_encoder(SHAPE, LATENT, "conv", (HIDDEN,)), inputs)
+                                 build_encoder(SHAPE, LATENT, arch="conv", hidden=(HIDDEN,)), inputs)
 
 
 def _decodes_like_ours(answer):
-    from .. import models
+    from ..networks import build_decoder
 
     z = np.random.default_rng(5).normal(size=(4, LATENT)).astype("float32")
     problem = _architecture_problem(answer(LATENT, SHAPE),
-                                    models.build_decoder(LATENT, SHAPE, "conv", (HIDDEN,)), z)
+                                    build_decoder(LATENT, SHAPE, arch="conv", hidden=(HIDDEN,)), z)
     if problem and problem[0].startswith("With the same weights"):
         return problem[0], ("Check the activations: ReLU after every hidden layer, and none on the "
                             "last: the loss expects logits, not probabilities.")
@@ -91,11 +91,12 @@ def _samples_like_ours(answer):
 
 
 def _loss_like_ours(answer):
-    from .. import models
+    from ..models import VAE
+    from ..networks import build_decoder, build_encoder
 
-    encoder = models.build_encoder(SHAPE, LATENT, "conv", (HIDDEN,))
-    decoder = models.build_decoder(LATENT, SHAPE, "conv", (HIDDEN,))
-    mine, ours = answer(encoder, decoder, seed=3), models.VAE(encoder, decoder, seed=3)
+    encoder = build_encoder(SHAPE, LATENT, arch="conv", hidden=(HIDDEN,))
+    decoder = build_decoder(LATENT, SHAPE, arch="conv", hidden=(HIDDEN,))
+    mine, ours = answer(encoder, decoder, seed=3), VAE(encoder, decoder, seed=3)
     if not isinstance(mine, keras.Model):
         return f"Expected a keras.Model, got {type(mine).__name__}.", None
     # A tensor, as fit passes it (NumPy on the left of `x * logits` fails with PyTorch tensors).

@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from ..text import EOS, FIRST_WORD, UNK
-from . import exercise
+from ..corpus import EOS, FIRST_WORD, UNK
+from .engine import exercise
 
 # A batch of decoder inputs: <bos>, 3 to 10 words (ids 4-39), <eos>, then <pad>.
 _ROWS, _LENGTH = 2000, 12
@@ -57,7 +57,7 @@ def _accept(answer, tokens, rate, rng):
     return None
 
 
-@exercise("word_dropout", _cases, accept=_accept)
+@exercise("word_dropout", cases=_cases, accept=_accept)
 def word_dropout(tokens, rate, rng):
     hide = (rng.random(tokens.shape) < rate) & (tokens >= FIRST_WORD)
     return np.where(hide, UNK, tokens)

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from . import Mistake, exercise
+from .engine import Mistake, exercise
 
 
 def _cases():
@@ -11,7 +11,7 @@ def _cases():
             (np.array([[[0, 255], [128, 1]]], dtype=np.uint8),)]
 
 
-@exercise("scale_pixels", _cases, dtype="float32", mistakes=[
+@exercise("scale_pixels", cases=_cases, dtype="float32", mistakes=[
     Mistake(lambda images: (images // 255)[..., None],
             "Every pixel came out as 0 or 1: `//` is integer division. Divide as floats."),
     Mistake(lambda images: images[..., None] / 255.0,

@@ -9,48 +9,38 @@ and from a terminal::
 
     quiz = vaelearn.quiz.load("eli5")
     print(quiz)                       # the questions, without answers
-    quiz.check("goal", "B")           # CheckResult(correct=True, ...)
-    vaelearn.quiz.progress()          # per-quiz summary of recorded attempts
+    quiz.check("goal", "B")           # AnswerResult(correct=True, ...)
+    vaelearn.progress.report()        # per-quiz summary of recorded attempts
 
 Quiz files are YAML, validated against ``vaelearn/quiz/schema.json``.
 Attempts are recorded in ``$VAELEARN_HOME/progress.json`` (default
 ``~/.vaelearn``). This package does not import TensorFlow or Keras.
 """
 
-from .grading import CheckResult
-from .loading import QuizFormatError, available, load, quiz_dir
+from ..deprecation import forward_moved_names
+from ..errors import QuizFormatError
+from .grading import AnswerResult
+from ..course import quiz_dir
+from .loading import available, load
 from .model import Question, Quiz, Score
-from .records import (
-    Attempt,
-    AttemptList,
-    ProgressFileError,
-    ProgressVersionError,
-    ProgressWarning,
-    home_dir,
-    read_attempts,
-    record_path,
-)
-from .summary import ProgressReport, QuizSummary, progress, summarize
 
-__all__ = [
-    "Attempt",
-    "AttemptList",
-    "CheckResult",
-    "ProgressFileError",
-    "ProgressReport",
-    "ProgressVersionError",
-    "ProgressWarning",
-    "Question",
-    "Quiz",
-    "QuizFormatError",
-    "QuizSummary",
-    "Score",
-    "available",
-    "home_dir",
-    "load",
-    "progress",
-    "quiz_dir",
-    "read_attempts",
-    "record_path",
-    "summarize",
-]
+__all__ = ["AnswerResult", "Question", "Quiz", "QuizFormatError", "Score", "available", "load",
+           "quiz_dir"]
+
+# Learners' records and their summaries moved out of the quiz package (they hold exercise
+# checks too); the result of a check was renamed, apart from the exercises' own.
+__getattr__ = forward_moved_names("vaelearn.quiz", {
+    "CheckResult": "vaelearn.quiz.grading:AnswerResult",
+    "progress": "vaelearn.progress:report",
+    "summarize": "vaelearn.progress:summarize",
+    "ProgressReport": "vaelearn.progress:ProgressReport",
+    "QuizSummary": "vaelearn.progress:QuizSummary",
+    "Attempt": "vaelearn.records:Attempt",
+    "AttemptList": "vaelearn.records:AttemptList",
+    "home_dir": "vaelearn.records:home_dir",
+    "read_attempts": "vaelearn.records:read_attempts",
+    "record_path": "vaelearn.records:record_path",
+    "ProgressFileError": "vaelearn.errors:ProgressFileError",
+    "ProgressVersionError": "vaelearn.errors:ProgressVersionError",
+    "ProgressWarning": "vaelearn.errors:ProgressWarning",
+})

@@ -6,7 +6,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
-__all__ = ["CORRECT", "INCORRECT", "CheckResult", "grade", "normalize_response"]
+__all__ = ["CORRECT", "INCORRECT", "AnswerResult", "grade", "normalize_response"]
 
 CORRECT = "Correct!"
 INCORRECT = "Not quite. Try again."
@@ -16,7 +16,7 @@ _ROUNDING_SLACK = 1e-9
 
 
 @dataclass(frozen=True)
-class CheckResult:
+class AnswerResult:
     """The outcome of :meth:`Quiz.check`.
 
     Attributes
@@ -48,14 +48,14 @@ def grade(question, response):
 
     Returns
     -------
-    CheckResult
+    AnswerResult
     """
     response = normalize_response(question, response)
     if question.type == "numeric":
         correct = abs(response - question.answer) <= question.tolerance + _ROUNDING_SLACK
     else:
         correct = response == question.answer
-    return CheckResult(
+    return AnswerResult(
         question_id=question.id,
         response=response,
         correct=correct,

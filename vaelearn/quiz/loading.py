@@ -19,36 +19,14 @@ from pathlib import Path
 import yaml
 
 from ..course import quiz_dir
-from ..errors import VaelearnError
+from ..errors import QuizFormatError
 from .model import Question, Quiz, letter
 
-__all__ = ["QuizFormatError", "available", "load", "quiz_dir"]
+__all__ = ["MAX_QUIZ_BYTES", "MAX_YAML_NODES", "available", "load"]
 
 _SCHEMA_PATH = Path(__file__).with_name("schema.json")
 MAX_QUIZ_BYTES = 1 << 20  # the course's quizzes are under 10 KB
 MAX_YAML_NODES = 100_000
-
-
-class QuizFormatError(VaelearnError, ValueError):
-    """A quiz file is malformed.
-
-    Attributes
-    ----------
-    path : pathlib.Path
-        The offending file.
-    question_id : str or None
-        The question at fault (``"#3"`` for a question without a usable id),
-        or None when the problem is outside the questions.
-    problem : str
-        What is wrong.
-    """
-
-    def __init__(self, path, question_id, problem):
-        self.path = Path(path)
-        self.question_id = question_id
-        self.problem = problem
-        where = f"question '{question_id}': " if question_id is not None else ""
-        super().__init__(f"{self.path}: {where}{problem}")
 
 
 def available():

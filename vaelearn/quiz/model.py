@@ -5,7 +5,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .. import display
-from . import records, text
+from .. import records
+from . import text
 from .grading import grade
 
 __all__ = ["Question", "Quiz", "Score", "letter"]
@@ -122,7 +123,7 @@ class Quiz:
 
         Returns
         -------
-        CheckResult
+        AnswerResult
             With ``correct``, ``feedback`` (``"Correct!"`` or
             ``"Not quite. Try again."``) and ``explanation``.
 

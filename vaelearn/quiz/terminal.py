@@ -14,7 +14,7 @@ ASK = {
 }
 
 
-def take(quiz, read=input, write=print):
+def take(quiz, *, read=input, write=print):
     """Ask every question of ``quiz``; return its :class:`Score`, or None if input ended.
 
     ``read(prompt)`` returns one line of input and raises ``EOFError`` at the end of it.

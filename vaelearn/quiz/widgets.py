@@ -33,7 +33,7 @@ _COLORS = {"correct": "#1a7f37", "incorrect": "#9a4a00", "info": "#444444"}
 _SYMBOLS = {"correct": "\u2714 ", "incorrect": "\u2718 ", "info": ""}
 
 
-def quiz_widget(quiz, answers=False):
+def quiz_widget(quiz, *, answers=False):
     """Build the interactive widget for ``quiz``.
 
     Parameters

@@ -1,4 +1,4 @@
-"""Record quiz attempts in the learner's progress file.
+"""The learner's records: every quiz answer and exercise check, in the learner's progress file.
 
 The file is ``$VAELEARN_HOME/progress.json`` (default ``~/.vaelearn``)::
 
@@ -32,15 +32,13 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from ..errors import VaelearnError
-from ..files import atomic_write
+from .errors import ProgressFileError, ProgressVersionError, ProgressWarning
+from .files import atomic_write
 
 __all__ = [
+    "EXERCISES",
     "Attempt",
     "AttemptList",
-    "ProgressFileError",
-    "ProgressVersionError",
-    "ProgressWarning",
     "attempts",
     "home_dir",
     "read_attempts",
@@ -49,22 +47,12 @@ __all__ = [
     "saved_attempts",
 ]
 
+# Checked exercises are recorded as the answers to one more quiz, of this name.
+EXERCISES = "exercises"
 FORMAT = "vaelearn-progress"
 VERSION = 1
 _LOCK_TIMEOUT_S = 30
 _FIELDS = {"quiz": str, "question": str, "correct": bool, "time": str}
-
-
-class ProgressFileError(VaelearnError, ValueError):
-    """A file is not a readable vaelearn progress file."""
-
-
-class ProgressVersionError(ProgressFileError):
-    """A progress file written by a newer vaelearn, in a format this one does not know."""
-
-
-class ProgressWarning(UserWarning):
-    """Progress could not be read or saved; the quiz itself still works."""
 
 
 @dataclass(frozen=True)
@@ -106,7 +94,7 @@ class AttemptList(list):
     out (``"attempt 3 has no valid 'time'"``); they stay in the file.
     """
 
-    def __init__(self, attempts=(), skipped=()):
+    def __init__(self, attempts=(), *, skipped=()):
         super().__init__(attempts)
         self.skipped = list(skipped)
 
@@ -141,7 +129,7 @@ def read_attempts(path):
             skipped.append(f"attempt {number} {problem}")
         else:
             attempts.append(Attempt(**{name: entry[name] for name in _ATTEMPT_FIELDS}))
-    return AttemptList(attempts, skipped)
+    return AttemptList(attempts, skipped=skipped)
 
 
 def _read_document(path):

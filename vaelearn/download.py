@@ -1,4 +1,5 @@
-"""Put downloadable datasets into the cache: from the internet or from a folder.
+"""Put downloadable datasets into the cache: from the internet, when a learner asks, or from
+a folder.
 
 Every file is written to a temporary name in the cache folder (``.<name>.<hex>.part``), its
 checksum verified, and only then renamed into place (:mod:`vaelearn.files`), so an
@@ -16,9 +17,9 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from ..errors import CorruptCacheError, DatasetUnavailableError
-from ..files import replacing, write_error_message
-from ..sources import data_dir, remote_files, verify, verify_cached
+from .errors import CorruptCacheError, DatasetUnavailableError
+from .files import replacing, write_error_message
+from .sources import data_dir, remote_files, verify, verify_cached
 
 __all__ = ["download", "ensure", "import_from"]
 
@@ -45,7 +46,7 @@ def _install(remote, fill, desc):
     return final
 
 
-def download(name, progress=True, timeout=30):
+def download(name, *, progress_bar=True, timeout=30):
     """Download dataset ``name`` into the cache; return the paths of its files.
 
     Raises :class:`DatasetUnavailableError` when the network cannot be reached and
@@ -59,7 +60,7 @@ def download(name, progress=True, timeout=30):
                 response = urllib.request.urlopen(remote.url, timeout=timeout)
             total = int(response.headers.get("Content-Length") or 0) or None
             with response, tqdm(total=total, unit="B", unit_scale=True, desc=remote.relpath,
-                                disable=not progress) as bar:
+                                disable=not progress_bar) as bar:
                 while True:
                     with _network_errors(remote.url):
                         chunk = response.read(1 << 16)
@@ -112,7 +113,7 @@ def import_from(name, folder):
     return paths
 
 
-def ensure(name, folder=None, timeout=30, progress=True):
+def ensure(name, *, folder=None, timeout=30, progress_bar=True):
     """Make sure dataset ``name`` is in the cache with valid checksums.
 
     Files already cached and valid are kept; otherwise the dataset is imported from
@@ -127,5 +128,5 @@ def ensure(name, folder=None, timeout=30, progress=True):
     if folder is not None:
         import_from(name, folder)
         return "imported"
-    download(name, progress=progress, timeout=timeout)
+    download(name, progress_bar=progress_bar, timeout=timeout)
     return "downloaded"

@@ -1,0 +1,128 @@
+"""How well a trained model explains data: bounds on log p(x), as NumPy numbers.
+
+Arrays in, NumPy arrays out, in nats per example: the same terms the models train on
+(:mod:`vaelearn.objectives`), averaged over more posterior draws and never differentiated.
+"""
+
+import math
+
+import keras
+import numpy as np
+from keras import ops
+
+from .batching import in_batches
+from .defaults import ROWS_PER_PASS
+from .objectives import gaussian_kl, log_normal, log_standard_normal, reparameterize
+
+__all__ = ["elbo", "iwae_bound", "pixel_entropy"]
+
+
+def pixel_entropy(x):
+    """H(x) = -sum[x log x + (1 - x) log(1 - x)] per image.
+
+    The part of a Bernoulli reconstruction loss on grey-level pixels that no model can
+    remove.
+
+    Parameters
+    ----------
+    x : array_like, shape (n, ...)
+        Pixels in [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray, shape (n,)
+        Nats per image, float64.
+    """
+    x = np.clip(np.asarray(x, dtype="float64"), 1e-7, 1 - 1e-7)
+    h = -(x * np.log(x) + (1 - x) * np.log(1 - x))
+    return h.reshape(len(x), -1).sum(axis=1)
+
+
+def _posterior_draws(model, x, y, n_samples, seed):
+    """``n_samples`` codes z_i ~ q(z|x) per example: (z_mean, z_log_var, z ``(n_samples, n,
+    d)``, log p(x|z_i) ``(n_samples, n)``)."""
+    z_mean, z_log_var = model.encoder(model.encoder_inputs(x, y))
+    n, d = ops.shape(z_mean)
+    z = reparameterize(z_mean, z_log_var, n_samples=n_samples, seed=seed)
+
+    def repeated(values):
+        return None if values is None else ops.reshape(
+            ops.repeat(ops.expand_dims(values, 0), n_samples, axis=0),
+            (n_samples * n,) + tuple(ops.shape(values)[1:]))
+
+    y_rep = repeated(y)
+    outputs = model.decoder(model.decoder_inputs(ops.reshape(z, (n_samples * n, d)), y_rep))
+    log_px_z = ops.reshape(model.decoder_log_likelihood(repeated(x), outputs), (n_samples, n))
+    return z_mean, z_log_var, z, log_px_z
+
+
+def _over_batches(model, batch, x, y, n_samples, batch_size):
+    """``batch(xb, yb)`` over slices of ``x`` (and its labels ``y``, if any)."""
+    batch_size = batch_size or max(1, ROWS_PER_PASS // n_samples)
+    labels = model.labels(y, len(x))
+    if labels is None:
+        return in_batches(lambda xb: batch(xb, None), x, batch_size=batch_size)
+    return in_batches(batch, x, labels, batch_size=batch_size)
+
+
+def elbo(model, x, y=None, *, n_samples=1, seed=None, batch_size=None):
+    """The ELBO per example: E_q[log p(x|z)] - KL(q(z|x) || p(z)).
+
+    Parameters
+    ----------
+    model : vaelearn.models.VAE
+        Or any variational model of :mod:`vaelearn.models` (a ``ConditionalVAE`` with ``y``).
+    x : array_like, shape (n, *model.example_shape)
+    y : array_like, shape (n,), optional
+        Labels, for a conditional model only.
+    n_samples : int
+        Posterior draws the expectation is averaged over; the KL is exact.
+    seed : int, optional
+    batch_size : int, optional
+        Examples per forward pass (default: about 2,048 draws per pass).
+
+    Returns
+    -------
+    numpy.ndarray, shape (n,)
+        Nats per example.
+    """
+    seed = keras.random.SeedGenerator(seed)
+
+    def batch(xb, yb):
+        z_mean, z_log_var, _, log_px_z = _posterior_draws(model, xb, yb, n_samples, seed)
+        return ops.mean(log_px_z, axis=0) - gaussian_kl(z_mean, z_log_var)
+
+    return _over_batches(model, batch, x, y, n_samples, batch_size)
+
+
+def iwae_bound(model, x, y=None, *, n_samples=50, seed=None, batch_size=None):
+    """Importance-weighted bound L_k = E[log 1/k sum_i p(x, z_i) / q(z_i|x)], k = ``n_samples``.
+
+    L_1 is a one-sample ELBO; L_k grows with k and tends to log p(x), so a large k
+    estimates the model's log-likelihood (Burda et al., 2015).
+
+    Parameters
+    ----------
+    model : vaelearn.models.VAE
+    x : array_like, shape (n, *model.example_shape)
+    y : array_like, shape (n,), optional
+        Labels, for a conditional model only.
+    n_samples : int
+        Importance samples k per example.
+    seed : int, optional
+    batch_size : int, optional
+        Examples per forward pass (default: about 2,048 draws per pass).
+
+    Returns
+    -------
+    numpy.ndarray, shape (n,)
+        Nats per example.
+    """
+    seed = keras.random.SeedGenerator(seed)
+
+    def batch(xb, yb):
+        z_mean, z_log_var, z, log_px_z = _posterior_draws(model, xb, yb, n_samples, seed)
+        log_w = log_px_z + log_standard_normal(z) - log_normal(z, z_mean, z_log_var)
+        return ops.logsumexp(log_w, axis=0) - math.log(n_samples)
+
+    return _over_batches(model, batch, x, y, n_samples, batch_size)
