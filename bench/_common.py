@@ -48,7 +48,14 @@ def images28():
 
 
 def make_vaelearn_vae(**kwargs):
-    """vaelearn's convolutional VAE with the reference architecture."""
+    """vaelearn's convolutional VAE with the reference architecture.
+
+    ``make_vae``'s own ``seed`` is left at its default (None): the initial weights then come
+    from the global generators, as the reference's do, so that seeding them alike
+    (``keras.utils.set_random_seed``) gives both models the same initial weights; the
+    sampling noise draws from the same generators. (An int ``seed`` would seed the weights
+    too, differently from the reference's.)
+    """
     from vaelearn.models import make_vae
 
     return make_vae((28, 28, 1), latent_dim=LATENT_DIM, arch="conv", hidden=(16,), **kwargs)

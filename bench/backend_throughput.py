@@ -1,9 +1,9 @@
 """Training throughput of the course's two architectures on each Keras backend.
 
 The models are what a learner gets without asking: ``make_vae((28, 28, 1), arch="mlp")`` and
-``arch="conv"`` with their defaults (latent_dim 2, Adam at ``DEFAULT_LEARNING_RATE``,
+``arch="conv"`` with their defaults (latent_dim 2, Adam at ``vaelearn.defaults.LEARNING_RATE``,
 ``compile_with_defaults``: 16 steps per compiled call where the backend allows it, not on
-PyTorch), trained with ``fit``'s default batch size ``DEFAULT_BATCH_SIZE`` on the first
+PyTorch), trained with ``fit``'s default batch size ``vaelearn.defaults.BATCH_SIZE`` on the first
 ``--n`` images of the bundled 28x28 MNIST sample (``vaelearn.data.load("mnist_sample")``).
 
 A backend is fixed when Keras is imported, so each backend runs in its own subprocess, which
@@ -38,7 +38,8 @@ def worker(backend, architectures, n, epochs):
     import numpy as np
 
     import vaelearn as vl
-    from vaelearn.models import DEFAULT_BATCH_SIZE, make_vae
+    from vaelearn.defaults import BATCH_SIZE
+    from vaelearn.models import make_vae
 
     assert vl.backend.name() == backend, (vl.backend.name(), backend)
     x = vl.data.load("mnist_sample").x_train[:n]
@@ -46,7 +47,7 @@ def worker(backend, architectures, n, epochs):
     for arch in architectures:
         vl.seed(0)
         model = make_vae(x.shape[1:], arch=arch)
-        seconds, losses = c.train_epochs(model, x, epochs, batch_size=DEFAULT_BATCH_SIZE)
+        seconds, losses = c.train_epochs(model, x, epochs, batch_size=BATCH_SIZE)
         steady = float(np.median(seconds[1:]))
         results[arch] = {"samples_per_s": len(x) / steady, "compile_s": seconds[0] - steady,
                          "final_loss": losses[-1], "steps_per_execution": model.steps_per_execution}
@@ -147,11 +148,11 @@ def main(argv=None):
     missing = [b for b in wanted if not installed(b)]
     backends = [b for b in wanted if b not in missing]
 
-    from vaelearn.models import DEFAULT_BATCH_SIZE, DEFAULT_LEARNING_RATE
+    from vaelearn.defaults import BATCH_SIZE, LEARNING_RATE
 
     print(f"Machine: {c.machine_info()}; {versions()}")
     print(f"Data: bundled MNIST sample, first {args.n} training images, 28x28; batch "
-          f"{DEFAULT_BATCH_SIZE}, Adam({DEFAULT_LEARNING_RATE:g}); {args.epochs} epochs per run "
+          f"{BATCH_SIZE}, Adam({LEARNING_RATE:g}); {args.epochs} epochs per run "
           f"(epoch 1 = compile), {args.repeats} rotated rounds; medians shown.")
     if missing:
         print(f"Not installed, skipped: {', '.join(missing)} (make test-backends installs them "

@@ -37,7 +37,11 @@ PyOD's ``decision_scores_``). Two protocols:
 400 training and 200 test images, ``epochs=1`` for vaelearn and ``epoch_num=1`` for PyOD's VAE.
 
 ``--save FILE`` writes the results after every seed and ``--load FILE`` prints the tables of a
-saved run again (with the seeds, digits and protocols it holds).
+saved run again (with the seeds, digits and protocols it holds). The saved run in
+``bench/results/compare_pyod.json`` predates vaelearn's new defaults (#23): it describes
+``VAEAnomalyDetector``'s old ones (40 epochs at batch 64, Adam at 1e-3 after a 100-update
+warmup, ``seed`` seeding the training noise only), not today's (10 epochs at batch 16, Adam at
+2.5e-3 after the same warmup, ``seed`` seeding the initial weights too), until it is run again.
 
 The last line is ``auroc_vs_pyod: {json}``: per protocol, vaelearn's mean AUROC divided by
 PyOD VAE's (``vs_pyod_vae``) and by the best PyOD detector's (``vs_best_pyod``), above 1 when

@@ -59,17 +59,18 @@ def settings(candidate):
     the library named after the ``@``, else from its own."""
     from pythae.trainers import BaseTrainerConfig
 
-    from vaelearn.models import DEFAULT_BATCH_SIZE, DEFAULT_LEARNING_RATE
+    from vaelearn.defaults import BATCH_SIZE, LEARNING_RATE
 
     pythae = BaseTrainerConfig()
-    defaults = {"vaelearn": (DEFAULT_BATCH_SIZE, DEFAULT_LEARNING_RATE),
+    defaults = {"vaelearn": (BATCH_SIZE, LEARNING_RATE),
                 "pythae": (pythae.per_device_train_batch_size, pythae.learning_rate)}
     library, _, borrowed = candidate.partition("@")
     return (library, *defaults[borrowed or library])
 
 
-def bounds(encode, decode_logits, x, k, seed, batch_size=100):
-    """Test ELBO and IWAE bound L_k per image (nats, float64), for any library's model.
+def bounds(encode, decode_logits, x, n_samples, seed, batch_size=100):
+    """Test ELBO and IWAE bound L_k per image (nats, float64), for any library's model, with
+    k = ``n_samples`` posterior draws per image.
 
     ``encode(x)`` returns NumPy ``(z_mean, z_log_var)``, each ``(n, latent_dim)``;
     ``decode_logits(z)`` the Bernoulli logits ``(n, 784)`` for codes ``(n, latent_dim)``.
@@ -82,10 +83,10 @@ def bounds(encode, decode_logits, x, k, seed, batch_size=100):
         xb = x[i:i + batch_size].reshape(-1, 784).astype("float64")
         mean, log_var = (np.asarray(t, "float64") for t in encode(x[i:i + batch_size]))
         std = np.exp(0.5 * log_var)
-        eps = rng.standard_normal((k,) + mean.shape)
+        eps = rng.standard_normal((n_samples,) + mean.shape)
         z = mean + std * eps
         logits = np.asarray(decode_logits(z.reshape(-1, LATENT_DIM).astype("float32")),
-                            "float64").reshape(k, len(xb), 784)
+                            "float64").reshape(n_samples, len(xb), 784)
         log_px_z = (xb * logits - np.logaddexp(0.0, logits)).sum(axis=-1)
         log_pz = -0.5 * (z ** 2 + np.log(2 * np.pi)).sum(axis=-1)
         log_qz = -0.5 * (eps ** 2 + log_var + np.log(2 * np.pi)).sum(axis=-1)
@@ -223,8 +224,8 @@ def pythae_run(x_train, x_test, batch_size, learning_rate, seed, clock):
 
 def _quick_elbo(encode, decode_logits, x_test, seed):
     """A check during training: -ELBO over the test set with one fixed draw per image."""
-    return lambda: -float(bounds(encode, decode_logits, x_test, k=1, seed=seed, batch_size=500)[0]
-                          .mean())
+    return lambda: -float(bounds(encode, decode_logits, x_test, n_samples=1, seed=seed,
+                                 batch_size=500)[0].mean())
 
 
 def vm_hwm_mib():
@@ -256,7 +257,7 @@ def worker(library, batch_size, learning_rate, seed, seconds, check_every, k, n_
     encode, decode_logits = run(x_train, x_test, batch_size, learning_rate, seed, clock)
     trained = clock.elapsed()
     t0 = time.perf_counter()
-    elbo, iwae = bounds(encode, decode_logits, x_test, k=k, seed=seed + 1)
+    elbo, iwae = bounds(encode, decode_logits, x_test, n_samples=k, seed=seed + 1)
     print(json.dumps({
         "seconds": trained, "steps": clock.steps, "epochs": clock.steps * batch_size / len(x_train),
         "checks": clock.points, "elbo": float(elbo.mean()), "iwae": float(iwae.mean()),
@@ -272,7 +273,7 @@ def run_worker(candidate, seed, args):
                "--batch-size", str(batch_size), "--learning-rate", repr(learning_rate),
                "--seed", str(seed), "--seconds", str(args.seconds), "--check-every",
                str(args.check_every), "--k", str(args.k), "--n-train", str(args.n_train)]
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "VAELEARN_PROGRESS": "0"}
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "VAELEARN_TRAINING_DISPLAY": "0"}
     done = subprocess.run(command, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"{candidate} (seed {seed}) failed:\n{done.stderr[-3000:]}")

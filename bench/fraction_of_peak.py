@@ -14,9 +14,9 @@
    3x the forward FLOPs of encoder + decoder (forward, plus about twice that backward).
    Training samples/s is measured with ``fit`` (``c.train_epochs``, ``vl.seed(0)`` first,
    as in backend_throughput.py) on the first ``--n`` images of the bundled MNIST sample
-   at ``fit``'s default batch size (``DEFAULT_BATCH_SIZE``) and at 128, over ``--epochs``
-   epochs; the first holds tracing and compilation and is left out, the median of the
-   others is kept. Achieved GFLOP/s = training FLOPs per example x samples/s, shown as a
+   at ``fit``'s default batch size (``vaelearn.defaults.BATCH_SIZE``) and at 128, over
+   ``--epochs`` epochs; the first holds tracing and compilation and is left out, the median
+   of the others is kept. Achieved GFLOP/s = training FLOPs per example x samples/s, shown as a
    fraction of the machine's measured peak and of the same backend's own matmul peak.
 3. Each Keras backend (tensorflow, jax, torch) runs in its own subprocess, since a backend is
    fixed when Keras is imported; backends not installed in this interpreter are reported and
@@ -135,9 +135,9 @@ def numpy_description():
 
 def batch_sizes():
     """``fit``'s default batch size, then 128 (once if they are equal). Imports Keras."""
-    from vaelearn.models import DEFAULT_BATCH_SIZE
+    from vaelearn.defaults import BATCH_SIZE
 
-    return list(dict.fromkeys([DEFAULT_BATCH_SIZE, OTHER_BATCH_SIZE]))
+    return list(dict.fromkeys([BATCH_SIZE, OTHER_BATCH_SIZE]))
 
 
 def worker(backend, architectures, n, epochs, sizes, repeats):
@@ -147,7 +147,8 @@ def worker(backend, architectures, n, epochs, sizes, repeats):
     import numpy as np
 
     import vaelearn as vl
-    from vaelearn.models import DEFAULT_LEARNING_RATE, make_vae
+    from vaelearn.defaults import LEARNING_RATE
+    from vaelearn.models import make_vae
 
     assert vl.backend.name() == backend, (vl.backend.name(), backend)
     matmul = matmul_gflops(lambda a, b: keras.ops.convert_to_numpy(keras.ops.matmul(a, b)),
@@ -168,7 +169,7 @@ def worker(backend, architectures, n, epochs, sizes, repeats):
                           "training_flops": training_flops(model),
                           "params": model.count_params(), "runs": runs}
     print(json.dumps({"backend": backend, "matmul": matmul, "training": training,
-                      "batch_sizes": batch_sizes(), "learning_rate": DEFAULT_LEARNING_RATE}))
+                      "batch_sizes": batch_sizes(), "learning_rate": LEARNING_RATE}))
 
 
 def current_backend():
@@ -244,7 +245,7 @@ def main(argv=None):
     print(f"Matmul: square float32, n in {sizes}, 1 warm-up + best of {args.repeats}; "
           f"2 n^3 FLOPs per product. {numpy_description()}.")
     print(f"Training: make_vae((28, 28, 1), arch=...) with its defaults; bundled MNIST sample, "
-          f"first {args.n} images; batch DEFAULT_BATCH_SIZE and {OTHER_BATCH_SIZE}; "
+          f"first {args.n} images; batch vaelearn.defaults.BATCH_SIZE and {OTHER_BATCH_SIZE}; "
           f"{args.epochs} epochs per run (epoch 1 = compile, median of the rest). FLOPs: "
           f"{TRAINING_FACTOR}x forward (Dense, Conv2D, Conv2DTranspose multiply-adds; bias, "
           "activations, loss, optimizer left out).")
@@ -283,7 +284,7 @@ def main(argv=None):
     print(f"\nMachine's measured peak: {peaks[best_lib]:.1f} GFLOP/s ({best_lib}).\n")
     if results:
         first = next(iter(results.values()))
-        print(f"fit: batch sizes {first['batch_sizes']} (DEFAULT_BATCH_SIZE first), "
+        print(f"fit: batch sizes {first['batch_sizes']} (vaelearn.defaults.BATCH_SIZE first), "
               f"Adam({first['learning_rate']:g}).")
         first = first["training"]
         c.print_table([[arch, f"{t['params']:,}", f"{t['forward_flops'] / 1e6:.2f}",

@@ -61,7 +61,8 @@ def timed_fit(model, x, epochs, guard):
             super()._take_snapshot(when)
             self.copying += self._snapshot_seconds
 
-    callback = {False: NoGuard, "loss only": LossCheck}.get(guard, lambda: TimedGuard(guard))()
+    callback = {False: NoGuard, "loss only": LossCheck}.get(
+        guard, lambda: TimedGuard(max_overhead=guard))()
     wall, cpu = time.perf_counter(), time.process_time()
     model.fit(x, epochs=epochs, batch_size=8, verbose=0, callbacks=[callback])
     return time.perf_counter() - wall, time.process_time() - cpu, getattr(callback, "copying", 0.0)

@@ -1,10 +1,10 @@
 """What the training display and the live curves cost: fit time with them over fit time without.
 
-``fit`` shows a :class:`vaelearn.progress.TrainingProgress` by default, and lessons add a
-:class:`vaelearn.progress.LiveCurves`. Both show widgets only in a Jupyter kernel, so the
-timed fits run in one: this script executes a generated notebook with nbclient (as
-``vaelearn run`` does), whose cell trains one model repeatedly, alternating the candidates
-in the same kernel process:
+``fit`` shows a :class:`vaelearn.training_display.TrainingProgress` by default, and lessons
+add a :class:`vaelearn.training_display.LiveCurves`. Both show widgets only in a Jupyter
+kernel, so the timed fits run in one: this script executes a generated notebook with nbclient
+(as ``vaelearn run`` does), whose cell trains one model repeatedly, alternating the
+candidates in the same kernel process:
 
 - no display (``verbose=0``, nothing added: the reference);
 - the progress display (``callbacks=[TrainingProgress()]``);
@@ -37,7 +37,7 @@ import _common as c
 CELL = """
 import json, time
 import vaelearn as vl
-from vaelearn.progress import LiveCurves, TrainingProgress
+from vaelearn.training_display import LiveCurves, TrainingProgress
 
 HOOKS = ("on_train_begin", "on_epoch_begin", "on_train_batch_end", "on_epoch_end", "on_train_end")
 

@@ -12,12 +12,13 @@ round; a model's time is its training time (compilation included) to its first c
 below the target. The reference's time is its time to that same target (often before epoch
 30: its test loss is not monotone).
 
-vaelearn's settings: ``make_vae``'s defaults (``DEFAULT_LEARNING_RATE``, ``steps_per_execution``)
-and ``fit``'s default batch size; ``--batch-sizes`` adds other batch sizes (same learning
-rate) to every round, the measurement behind ``DEFAULT_BATCH_SIZE`` (BENCHMARKS.md). Rounds
-repeat ``--repeats`` times, the reference first (it sets the target), then the batch sizes in
-an order rotated each round; the speedup is the median over rounds of reference time /
-vaelearn time. The last line is ``time_to_quality_30ep_speedup: R`` for the default batch size.
+vaelearn's settings: ``make_vae``'s defaults (``vaelearn.defaults.LEARNING_RATE`` after
+``WARMUP_STEPS`` of warmup, ``steps_per_execution``) and ``fit``'s default batch size;
+``--batch-sizes`` adds other batch sizes (same learning rate) to every round, the measurement
+behind ``vaelearn.defaults.BATCH_SIZE`` (BENCHMARKS.md). Rounds repeat ``--repeats`` times,
+the reference first (it sets the target), then the batch sizes in an order rotated each round;
+the speedup is the median over rounds of reference time / vaelearn time. The last line is
+``time_to_quality_30ep_speedup: R`` for the default batch size.
 """
 
 import argparse
@@ -108,27 +109,28 @@ def main(argv=None):
     parser.add_argument("--batch-sizes", default="",
                         help="more batch sizes to measure, comma-separated (e.g. 16,32,64,128)")
     parser.add_argument("--learning-rate", type=float, default=None,
-                        help="try another learning rate (default: DEFAULT_LEARNING_RATE)")
+                        help="try another learning rate "
+                             "(default: vaelearn.defaults.LEARNING_RATE)")
     parser.add_argument("--repeats", type=int, default=3, help="rounds (default 3)")
     parser.add_argument("--quick", action="store_true",
                         help="a smoke run: 256 images, target after 2 epochs, 1 round")
     args = parser.parse_args(argv)
     from vaelearn import data as datasets
-    from vaelearn.models import DEFAULT_BATCH_SIZE, DEFAULT_LEARNING_RATE
+    from vaelearn.defaults import BATCH_SIZE, LEARNING_RATE
 
     data = datasets.load("mnist_sample")
     if args.quick:
-        data = data.subset(256, 256)
+        data = data.subset(256, 256, seed=0)
         args.target_epochs, args.max_epochs, args.repeats = 2, 2, 1
-    learning_rate = args.learning_rate or DEFAULT_LEARNING_RATE
+    learning_rate = args.learning_rate or LEARNING_RATE
     batch_sizes = list(dict.fromkeys(
-        [DEFAULT_BATCH_SIZE] + [int(b) for b in args.batch_sizes.split(",") if b]))
+        [BATCH_SIZE] + [int(b) for b in args.batch_sizes.split(",") if b]))
     print(f"Machine: {c.machine_info()}")
     print(f"Data: bundled MNIST sample, {len(data.x_train):,} training and {len(data.x_test):,} "
           f"test images. Reference: Adam(1e-3), batch {c.BATCH_SIZE}, target = its test loss "
           f"after {args.target_epochs} epochs. vaelearn: make_vae defaults (learning rate "
           f"{learning_rate:g}), batch {', '.join(map(str, batch_sizes))} "
-          f"(default {DEFAULT_BATCH_SIZE}), at most {args.max_epochs} epochs.\n", flush=True)
+          f"(default {BATCH_SIZE}), at most {args.max_epochs} epochs.\n", flush=True)
     rounds = []
     for r in range(args.repeats):
         order = batch_sizes[r % len(batch_sizes):] + batch_sizes[:r % len(batch_sizes)]
@@ -151,7 +153,7 @@ def main(argv=None):
                          "vaelearn s", "vaelearn epochs", "speedup"])
     print("\nmedian speedup per batch size: "
           + ", ".join(f"{b}: {s:.2f}" for b, s in speedups.items()))
-    print(f"time_to_quality_30ep_speedup: {speedups[DEFAULT_BATCH_SIZE]:.2f}")
+    print(f"time_to_quality_30ep_speedup: {speedups[BATCH_SIZE]:.2f}")
 
 
 if __name__ == "__main__":

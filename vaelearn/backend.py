@@ -62,7 +62,17 @@ def _startup_lines_dropped():
 
 def drop_startup_lines(text):
     """``text`` without the lines of TensorFlow's start-up log (absl's INFO and WARNING lines
-    and their notices, a CPU machine's failed CUDA search)."""
+    and their notices, a CPU machine's failed CUDA search).
+
+    Parameters
+    ----------
+    text : str
+        What a process wrote to its standard error.
+
+    Returns
+    -------
+    str
+    """
     return "".join(line for line in text.splitlines(True) if not _STARTUP_NOISE.match(line))
 
 
@@ -155,6 +165,15 @@ def steps_per_execution(requested):
     """``requested`` where the backend runs several training steps per compiled call, else 1.
 
     Keras' PyTorch backend runs one step per call and refuses any other value.
+
+    Parameters
+    ----------
+    requested : int
+        Training steps per compiled call wanted.
+
+    Returns
+    -------
+    int
     """
     return 1 if name() == "torch" else int(requested)
 

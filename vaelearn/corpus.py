@@ -52,7 +52,16 @@ class Corpus:
 
     @staticmethod
     def is_grammatical(sentence):
-        """Whether ``sentence`` (str) is a sentence of the grammar."""
+        """Whether a sentence belongs to the grammar.
+
+        Parameters
+        ----------
+        sentence : str
+
+        Returns
+        -------
+        bool
+        """
         return _SENTENCE.fullmatch(sentence) is not None
 
 
@@ -132,10 +141,20 @@ class Vocabulary:
         return f"Vocabulary({len(self) - FIRST_WORD} words + {FIRST_WORD} special tokens)"
 
     def encode(self, sentences, max_length):
-        """Sentences -> int32 ids ``(n, max_length)``: the words, ``<eos>``, then ``<pad>``.
+        """Sentences as token ids: the words, ``<eos>``, then ``<pad>``.
 
         Unknown words become ``<unk>``; a sentence with ``max_length`` words or more is cut
         so that its ``<eos>`` fits.
+
+        Parameters
+        ----------
+        sentences : list of str
+        max_length : int
+            Tokens per sentence, its ``<eos>`` included.
+
+        Returns
+        -------
+        numpy.ndarray of int32, shape (n, max_length)
         """
         ids = np.full((len(sentences), max_length), PAD, dtype="int32")
         for row, sentence in zip(ids, sentences):
@@ -144,8 +163,17 @@ class Vocabulary:
         return ids
 
     def decode(self, ids):
-        """Ids ``(n, length)`` -> sentences: the words up to the first ``<eos>``, without
-        ``<pad>`` and ``<bos>``."""
+        """Token ids as sentences: the words up to the first ``<eos>``, without ``<pad>`` and
+        ``<bos>``.
+
+        Parameters
+        ----------
+        ids : array_like of int, shape (n, length)
+
+        Returns
+        -------
+        list of str
+        """
         sentences = []
         for row in np.asarray(ids):
             words = []

@@ -62,12 +62,37 @@ class CourseModel(keras.Model):
         self.built = True
 
     def decoder_log_likelihood(self, x, decoder_output):
-        """log p(x|z) per example in nats, from the decoder's raw output (a tensor ``(n,)``,
-        differentiable)."""
+        """log p(x|z) per example in nats, read from the decoder's raw output.
+
+        Parameters
+        ----------
+        x : tensor, shape (n, ...)
+            What the decoder reconstructs.
+        decoder_output : tensor
+            The decoder's output for the codes of ``x``.
+
+        Returns
+        -------
+        tensor, shape (n,)
+            Differentiable.
+        """
         raise NotImplementedError
 
     def keras_data(self, x, y=None, *, sample_weight=None):
-        """Check a learner's ``x`` and ``y`` and return them as Keras' ``fit`` takes them."""
+        """Check a learner's data and return it as Keras' ``fit`` and ``evaluate`` take it.
+
+        Parameters
+        ----------
+        x : array_like, tensor or dataset
+        y : array_like, optional
+            Labels, for a conditional model.
+        sample_weight : array_like, optional
+            Weights of the examples (Keras needs targets to carry them).
+
+        Returns
+        -------
+        inputs, targets
+        """
         raise NotImplementedError
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):

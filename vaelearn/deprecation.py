@@ -16,7 +16,15 @@ _UNTIL = "it stops working in the next release"
 
 
 def warn_renamed(old, new, *, stacklevel=3):
-    """Warn that ``old`` (a name as a learner writes it) is now ``new``."""
+    """Warn that an old name is now another.
+
+    Parameters
+    ----------
+    old, new : str
+        The names as a learner writes them.
+    stacklevel : int
+        As ``warnings.warn``'s: 3 names the caller of the function that warns.
+    """
     warnings.warn(f"{old} is now {new}; {_UNTIL}.", DeprecationWarning, stacklevel=stacklevel)
 
 

@@ -37,8 +37,13 @@ class LiveOutput:
         self._handle = display(widget, display_id=True)
 
     def finish(self, bundle):
-        """Replace the widget's view by ``bundle`` (MIME type -> data, e.g. ``text/plain``,
-        ``text/html``, base64 ``image/png``) and close the widget and its children."""
+        """Replace the widget's view by a static bundle and close the widget and its children.
+
+        Parameters
+        ----------
+        bundle : dict of str to str
+            MIME type -> data, e.g. ``text/plain``, ``text/html``, base64 ``image/png``.
+        """
         self._handle.update(bundle, raw=True)
         _close(self.widget)
 

@@ -47,10 +47,28 @@ def _install(remote, fill, desc):
 
 
 def download(name, *, progress_bar=True, timeout=30):
-    """Download dataset ``name`` into the cache; return the paths of its files.
+    """Download dataset ``name`` into the cache.
 
-    Raises :class:`DatasetUnavailableError` when the network cannot be reached and
-    :class:`CorruptCacheError` when a downloaded file has the wrong checksum.
+    Parameters
+    ----------
+    name : str
+        One of :data:`vaelearn.sources.REMOTE_DATASETS`.
+    progress_bar : bool
+        Show a progress bar per file.
+    timeout : float
+        Seconds to wait for the server.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The dataset's files in the cache.
+
+    Raises
+    ------
+    DatasetUnavailableError
+        The network cannot be reached.
+    CorruptCacheError
+        A downloaded file has the wrong checksum.
     """
     paths = []
     for remote in remote_files(name):
@@ -89,10 +107,21 @@ def _network_errors(url):
 
 
 def import_from(name, folder):
-    """Copy dataset ``name`` from ``folder`` (a USB stick, a share) into the cache.
+    """Copy dataset ``name`` from a folder (a USB stick, a share) into the cache.
 
-    ``folder`` may hold the files in the cache's layout or flat, by file name. Each is
-    verified before it is installed; the cache keeps its old files if any check fails.
+    Each file is verified before it is installed; the cache keeps its old files if any
+    check fails.
+
+    Parameters
+    ----------
+    name : str
+    folder : str or os.PathLike
+        Holds the files in the cache's layout or flat, by file name.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The dataset's files in the cache.
     """
     folder = Path(folder)
     paths = []
@@ -117,8 +146,19 @@ def ensure(name, *, folder=None, timeout=30, progress_bar=True):
     """Make sure dataset ``name`` is in the cache with valid checksums.
 
     Files already cached and valid are kept; otherwise the dataset is imported from
-    ``folder`` when given, else downloaded. Returns what was done: ``"already cached"``,
-    ``"imported"`` or ``"downloaded"``.
+    ``folder`` when given, else downloaded.
+
+    Parameters
+    ----------
+    name : str
+    folder : str or os.PathLike, optional
+    timeout : float
+    progress_bar : bool
+
+    Returns
+    -------
+    str
+        What was done: ``"already cached"``, ``"imported"`` or ``"downloaded"``.
     """
     try:
         verify_cached(name)

@@ -53,6 +53,12 @@ class ModelFileError(VaelearnError, ValueError):
 class QuizFormatError(VaelearnError, ValueError):
     """A quiz file is malformed.
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+    question_id : str or None
+    problem : str
+
     Attributes
     ----------
     path : pathlib.Path
@@ -93,7 +99,13 @@ class UsageError(VaelearnError):
 
 
 class Interrupted(KeyboardInterrupt):
-    """A signal (Ctrl-C, SIGTERM, SIGHUP) asked a ``vaelearn`` command to stop."""
+    """A signal (Ctrl-C, SIGTERM, SIGHUP) asked a ``vaelearn`` command to stop.
+
+    Parameters
+    ----------
+    signum : int
+        The signal's number.
+    """
 
     def __init__(self, signum=signal.SIGINT):
         super().__init__(signal.Signals(signum).name)

@@ -55,6 +55,18 @@ def replacing(path, *, suffix=".tmp"):
     renamed over ``path`` (a symbolic link's target is replaced, not the link). If the block
     raises, KeyboardInterrupt included, the temporary is deleted and ``path`` is unchanged.
     An existing ``path`` keeps its permissions; a new one gets the umask's.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file to replace (or create).
+    suffix : str
+        Ends the temporary file's name.
+
+    Yields
+    ------
+    pathlib.Path
+        The temporary path to write.
     """
     path = Path(os.path.realpath(path))
     remove_stale_temporaries(path, suffix=suffix)
@@ -81,6 +93,16 @@ def atomic_write(path, *, mode="w", encoding=None, newline=None):
 
     A target that exists and is neither a file nor a folder (``/dev/stdout``, ``/dev/null``,
     a named pipe) cannot be replaced and is written directly.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+    mode, encoding, newline
+        As ``open``'s.
+
+    Yields
+    ------
+    file object
     """
     path = Path(path)
     if path.is_dir():
@@ -94,7 +116,19 @@ def atomic_write(path, *, mode="w", encoding=None, newline=None):
 
 
 def remove_stale_temporaries(path, *, suffix=".tmp"):
-    """Delete the temporary files that killed writers of ``path`` left; return their paths."""
+    """Delete the temporary files that killed writers of ``path`` left.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The target whose temporaries (``.<name>.<8 hex><suffix>``) are looked for.
+    suffix : str
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files deleted.
+    """
     path = Path(path)
     pattern = f".{glob.escape(path.name)}.{'[0-9a-f]' * 8}{glob.escape(suffix)}"
     removed = []
@@ -163,7 +197,16 @@ def _fsync_folder(folder):
 
 
 def same_file(a, b):
-    """Whether paths ``a`` and ``b`` name the same file (existing or not)."""
+    """Whether two paths name the same file (existing or not).
+
+    Parameters
+    ----------
+    a, b : str or os.PathLike
+
+    Returns
+    -------
+    bool
+    """
     with suppress(OSError):
         return os.path.samefile(a, b)
     return os.path.normcase(os.path.realpath(a)) == os.path.normcase(os.path.realpath(b))
@@ -174,6 +217,14 @@ def file_in_the_way(path):
 
     ``path`` is a folder to be created or written into: if it, or its nearest existing
     parent, exists but is not a folder, that path is returned.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+
+    Returns
+    -------
+    pathlib.Path or None
     """
     for candidate in (Path(path), *Path(path).parents):
         if candidate.exists():
@@ -218,9 +269,19 @@ def _describe(error, path):
 def write_error_message(error, path, instead):
     """One line for an OSError raised while writing ``path``: the path, the cause and the fix.
 
-    ``instead`` is the way around it in the caller's terms, e.g. ``"choose another
-    --output FILE"``: "Cannot write build/x.csv: the disk is full. Free some space, or
-    choose another --output FILE."
+    Parameters
+    ----------
+    error : OSError
+    path : str or os.PathLike
+        The file that could not be written.
+    instead : str
+        The way around it in the caller's terms, e.g. ``"choose another --output FILE"``:
+        "Cannot write build/x.csv: the disk is full. Free some space, or choose another
+        --output FILE."
+
+    Returns
+    -------
+    str
     """
     path = Path(path)
     cause, remedy = _describe(error, path)

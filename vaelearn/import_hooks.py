@@ -33,8 +33,19 @@ class _FirstImport(importlib.abc.MetaPathFinder):
 def around_first_import(name, wrapper):
     """Run the first import of module ``name`` as ``wrapper(exec_module, module)``.
 
-    ``wrapper`` must call ``exec_module(module)``. Returns False, and installs nothing, if
-    ``name`` is imported already (the caller then does what it needs at once)."""
+    Parameters
+    ----------
+    name : str
+        A top-level module, e.g. ``"keras"``.
+    wrapper : callable
+        Called as ``wrapper(exec_module, module)``; it must call ``exec_module(module)``.
+
+    Returns
+    -------
+    bool
+        False, with nothing installed, if ``name`` is imported already (the caller then
+        does what it needs at once).
+    """
     if name in sys.modules:
         return False
     if not any(isinstance(f, _FirstImport) and f.name == name and f.wrapper is wrapper
@@ -75,13 +86,31 @@ class _AfterImports(importlib.abc.MetaPathFinder):
 
 def after_imports(prefix, callback):
     """Call ``callback(module)`` after each later import of a module named ``prefix...``,
-    until it returns True."""
+    until it returns True.
+
+    Parameters
+    ----------
+    prefix : str
+        E.g. ``"vaelearn."``.
+    callback : callable
+        Called with the module once its code has run (it is still marked as being imported).
+    """
     sys.meta_path.insert(0, _AfterImports(prefix, callback))
 
 
 def half_imported(prefix, *, besides=()):
-    """Whether a module named ``prefix...`` is being imported (its code still running),
-    apart from those named in ``besides``."""
+    """Whether a module named ``prefix...`` is being imported (its code still running).
+
+    Parameters
+    ----------
+    prefix : str
+    besides : collection of str
+        Module names not to count.
+
+    Returns
+    -------
+    bool
+    """
     return any(getattr(getattr(module, "__spec__", None), "_initializing", False)
                for name, module in list(sys.modules.items())
                if name.startswith(prefix) and name not in besides)

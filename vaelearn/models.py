@@ -134,11 +134,33 @@ class LatentModel(CourseModel):
         return onehot
 
     def encoder_inputs(self, x, y=None):
-        """What the encoder takes: ``x``, or ``[x, y]`` for a conditional model (``y`` one-hot)."""
+        """What the encoder takes: ``x``, or ``[x, y]`` for a conditional model.
+
+        Parameters
+        ----------
+        x : array_like or tensor, shape (n, *example_shape)
+        y : array_like or tensor, shape (n, n_classes), optional
+            One-hot labels (:meth:`labels`).
+
+        Returns
+        -------
+        tensor or list of tensors
+        """
         return x if y is None else [x, y]
 
     def decoder_inputs(self, z, y=None):
-        """What the decoder takes: ``z``, or ``[z, y]`` for a conditional model (``y`` one-hot)."""
+        """What the decoder takes: ``z``, or ``[z, y]`` for a conditional model.
+
+        Parameters
+        ----------
+        z : array_like or tensor, shape (n, latent_dim)
+        y : array_like or tensor, shape (n, n_classes), optional
+            One-hot labels (:meth:`labels`).
+
+        Returns
+        -------
+        tensor or list of tensors
+        """
         return z if y is None else [z, y]
 
     def _split_inputs(self, inputs):
@@ -155,8 +177,20 @@ class LatentModel(CourseModel):
     # The likelihood -------------------------------------------------------------------------
 
     def decoder_log_likelihood(self, x, decoder_output):
-        """log p(x|z) per example in nats, from the decoder's raw output: a tensor ``(n,)``,
-        differentiable (what the objective and the lessons on gradients use)."""
+        """log p(x|z) per example in nats, read from the decoder's raw output: what the
+        objective and the lessons on gradients use.
+
+        Parameters
+        ----------
+        x : tensor, shape (n, *example_shape)
+        decoder_output : tensor, shape (n, *example_shape)
+            Bernoulli logits or Gaussian means.
+
+        Returns
+        -------
+        tensor, shape (n,)
+            Differentiable.
+        """
         # Losses are summed in float32 even under a mixed-precision policy.
         x, decoder_output = ops.cast(x, "float32"), ops.cast(decoder_output, "float32")
         if self.likelihood == "bernoulli":
@@ -170,12 +204,30 @@ class LatentModel(CourseModel):
 
     def check_inputs(self, x):
         """Raise a ValueError that says how to fix examples that are empty, of the wrong
-        shape or out of the likelihood's range. ``x``: an array or a tensor."""
+        shape or out of the likelihood's range.
+
+        Parameters
+        ----------
+        x : array_like or tensor
+        """
         check_examples(x, self.example_shape, unit_interval=self.likelihood == "bernoulli")
 
     def keras_data(self, x, y=None, *, sample_weight=None):
-        """Check ``x`` (and the labels ``y`` of a conditional model) and return ``(inputs,
-        targets)`` as Keras' ``fit`` and ``evaluate`` take them."""
+        """Check ``x`` (and the labels ``y`` of a conditional model) and return them as
+        Keras' ``fit`` and ``evaluate`` take them.
+
+        Parameters
+        ----------
+        x : array_like, tensor or dataset
+            A ``tf.data.Dataset`` or ``keras.utils.PyDataset`` is checked on its first batch.
+        y : array_like, optional
+        sample_weight : array_like, optional
+            Weights of the examples (Keras needs targets to carry them).
+
+        Returns
+        -------
+        inputs, targets
+        """
         if is_array_like(x):
             self.check_inputs(x)
             labels = self.labels(y, len(x))
@@ -200,25 +252,75 @@ class LatentModel(CourseModel):
     # Arrays in, arrays out ------------------------------------------------------------------
 
     def transform(self, x, y=None, *, batch_size=PREDICT_BATCH_SIZE):
-        """The point code of each example ``(n, *example_shape)``: ``(n, latent_dim)``.
+        """The point code of each example: the autoencoder's code, the VAE's posterior mean.
 
-        Every model defines it: the autoencoder's code, the VAE's posterior mean."""
+        Parameters
+        ----------
+        x : array_like, shape (n, *example_shape)
+        y : array_like, shape (n,), optional
+            Labels, for a conditional model only.
+        batch_size : int
+            Examples per forward pass.
+
+        Returns
+        -------
+        numpy.ndarray, shape (n, latent_dim)
+        """
         raise NotImplementedError(f"{type(self).__name__} does not define transform()")
 
     def decode(self, z, y=None, *, batch_size=PREDICT_BATCH_SIZE):
-        """Mean images for codes ``z`` ``(n, latent_dim)`` (and labels ``y``):
-        ``(n, *example_shape)``."""
+        """The mean image of p(x|z) for each code.
+
+        Parameters
+        ----------
+        z : array_like, shape (n, latent_dim)
+        y : array_like, shape (n,), optional
+            Labels, for a conditional model only.
+        batch_size : int
+            Codes per forward pass.
+
+        Returns
+        -------
+        numpy.ndarray, shape (n, *example_shape)
+        """
         return self._batched(
             lambda zb, yb: self._mean_image(self.decoder(self.decoder_inputs(zb, yb))),
             z, y, batch_size)
 
     def reconstruct(self, x, y=None, *, batch_size=PREDICT_BATCH_SIZE):
-        """Decode the point code of each example: a deterministic reconstruction."""
+        """Decode the point code of each example: a deterministic reconstruction.
+
+        Parameters
+        ----------
+        x : array_like, shape (n, *example_shape)
+        y : array_like, shape (n,), optional
+            Labels, for a conditional model only.
+        batch_size : int
+            Examples per forward pass.
+
+        Returns
+        -------
+        numpy.ndarray, shape (n, *example_shape)
+        """
         return self.decode(self.transform(x, y, batch_size=batch_size), y, batch_size=batch_size)
 
     def log_likelihood(self, x, z, y=None, *, batch_size=PREDICT_BATCH_SIZE):
-        """log p(x|z) per example in nats ``(n,)``, for examples ``x`` and codes ``z``
-        ``(n, latent_dim)`` (and labels ``y``)."""
+        """log p(x|z) of each example under the decoder, given a code for each.
+
+        Parameters
+        ----------
+        x : array_like, shape (n, *example_shape)
+        z : array_like, shape (n, latent_dim)
+        y : array_like, shape (n,), optional
+            Labels, for a conditional model only.
+        batch_size : int
+            Examples per forward pass.
+
+        Returns
+        -------
+        numpy.ndarray, shape (n,)
+            Nats.
+        """
         labels = self.labels(y, len(x))
         arrays = (x, z) if labels is None else (x, z, labels)
 
@@ -228,10 +330,23 @@ class LatentModel(CourseModel):
         return in_batches(batch, *arrays, batch_size=batch_size)
 
     def draw(self, z, y=None, *, seed=None, batch_size=PREDICT_BATCH_SIZE):
-        """One example x ~ p(x|z) per code ``z`` ``(n, latent_dim)``: ``(n, *example_shape)``.
+        """One example x ~ p(x|z) per code.
 
         ``decode`` returns the mean of p(x|z); this draws from it: binary pixels for a
         Bernoulli likelihood, the mean plus Gaussian noise of the decoder's std for a Gaussian.
+
+        Parameters
+        ----------
+        z : array_like, shape (n, latent_dim)
+        y : array_like, shape (n,), optional
+            Labels, for a conditional model only.
+        seed : int or numpy.random.Generator, optional
+        batch_size : int
+            Codes per forward pass.
+
+        Returns
+        -------
+        numpy.ndarray, shape (n, *example_shape)
         """
         mean = self.decode(z, y, batch_size=batch_size)
         rng = numpy_generator(seed)
@@ -246,8 +361,20 @@ class LatentModel(CourseModel):
         z ~ N(0, T^2 I): their mean images, or with ``draw=True`` one draw x ~ p(x|z) each.
 
         Lower temperatures stay near the centre of the latent space: typical-looking but
-        less varied images. A conditional model decodes them with the labels ``y`` (one int
-        for all, or ``(n_samples,)`` ints; default: the classes in turn).
+        less varied images.
+
+        Parameters
+        ----------
+        n_samples : int
+            Images to draw.
+        y : int or array_like of shape (n_samples,), optional
+            A conditional model's labels: one int for all, or one per image (default: the
+            classes in turn).
+        temperature : float
+            The prior's temperature T.
+        seed : int, optional
+        draw : bool
+            Return one draw x ~ p(x|z) per code instead of the mean image.
 
         Returns
         -------
@@ -295,7 +422,20 @@ class Autoencoder(LatentModel):
                 "target": x}
 
     def transform(self, x, y=None, *, batch_size=PREDICT_BATCH_SIZE):
-        """The code z of each example: ``(n, latent_dim)``."""
+        """The code z of each example.
+
+        Parameters
+        ----------
+        x : array_like, shape (n, *example_shape)
+        y : array_like, shape (n,), optional
+            Labels, for a conditional model only.
+        batch_size : int
+            Examples per forward pass.
+
+        Returns
+        -------
+        numpy.ndarray, shape (n, latent_dim)
+        """
         return self._batched(lambda xb, yb: self.encoder(self.encoder_inputs(xb, yb)),
                              x, y, batch_size)
 
@@ -348,12 +488,38 @@ class VAE(LatentModel):
                 "z_mean": z_mean, "z_log_var": z_log_var, "target": x}
 
     def encode(self, x, y=None, *, batch_size=PREDICT_BATCH_SIZE):
-        """Posterior parameters (z_mean, z_log_var), each ``(n, latent_dim)``."""
+        """The posterior q(z|x) of each example.
+
+        Parameters
+        ----------
+        x : array_like, shape (n, *example_shape)
+        y : array_like, shape (n,), optional
+            Labels, for a conditional model only.
+        batch_size : int
+            Examples per forward pass.
+
+        Returns
+        -------
+        z_mean, z_log_var : numpy.ndarray, shape (n, latent_dim)
+        """
         return self._batched(lambda xb, yb: self.encoder(self.encoder_inputs(xb, yb)),
                              x, y, batch_size)
 
     def transform(self, x, y=None, *, batch_size=PREDICT_BATCH_SIZE):
-        """The posterior mean of each example: its point code. ``(n, latent_dim)``."""
+        """The posterior mean of each example: its point code.
+
+        Parameters
+        ----------
+        x : array_like, shape (n, *example_shape)
+        y : array_like, shape (n,), optional
+            Labels, for a conditional model only.
+        batch_size : int
+            Examples per forward pass.
+
+        Returns
+        -------
+        numpy.ndarray, shape (n, latent_dim)
+        """
         return self.encode(x, y, batch_size=batch_size)[0]
 
     def get_config(self):

@@ -90,8 +90,12 @@ def record_path():
 class AttemptList(list):
     """The attempts read from a progress file, in the order they were recorded.
 
-    ``skipped`` says which records of the file are not complete attempts and were left
-    out (``"attempt 3 has no valid 'time'"``); they stay in the file.
+    Parameters
+    ----------
+    attempts : iterable of Attempt
+    skipped : iterable of str
+        Which records of the file are not complete attempts and were left out
+        (``"attempt 3 has no valid 'time'"``); they stay in the file.
     """
 
     def __init__(self, attempts=(), *, skipped=()):
@@ -171,7 +175,12 @@ def _problem(entry):
 
 
 def record(attempt):
-    """Append ``attempt`` to the learner's progress (file, or memory if unwritable)."""
+    """Append an attempt to the learner's records (the file, or memory if it is unwritable).
+
+    Parameters
+    ----------
+    attempt : Attempt
+    """
     _store().record(attempt)
 
 

@@ -34,7 +34,19 @@ _AGAIN = "Load an earlier copy, or train the model and save it again."
 
 @contextmanager
 def model_file(filepath, *, overwrite=True):
-    """Yield a temporary ``.keras`` path to save to; it replaces ``filepath`` once complete."""
+    """A temporary ``.keras`` path to save to, which replaces ``filepath`` once complete.
+
+    Parameters
+    ----------
+    filepath : str or os.PathLike
+        Must end in ``.keras``.
+    overwrite : bool
+        Replace an existing file.
+
+    Yields
+    ------
+    pathlib.Path
+    """
     path = Path(filepath)
     if path.suffix != SUFFIX:
         raise ModelFileError(

@@ -137,8 +137,20 @@ class SequenceVAE(CourseModel):
                 "z_log_var": z_log_var}
 
     def decoder_log_likelihood(self, x, decoder_output):
-        """log p(x|z) per sentence in nats, from the decoder's logits ``(n, max_length,
-        vocabulary size)`` for token ids ``x`` ``(n, max_length)``: a tensor ``(n,)``."""
+        """log p(x|z) per sentence in nats, read from the decoder's logits.
+
+        Parameters
+        ----------
+        x : tensor, shape (n, max_length)
+            Token ids.
+        decoder_output : tensor, shape (n, max_length, vocabulary size)
+            The decoder's logits for each next token.
+
+        Returns
+        -------
+        tensor, shape (n,)
+            Differentiable; padding counts for nothing.
+        """
         tokens = ops.cast(x, "int32")
         nll = ops.sparse_categorical_crossentropy(tokens, ops.cast(decoder_output, "float32"),
                                                   from_logits=True)
@@ -147,7 +159,16 @@ class SequenceVAE(CourseModel):
     # Arrays in, arrays out -----------------------------------------------------------------
 
     def tokens(self, x):
-        """Sentences (str) or ids -> int32 ids ``(n, max_length)``."""
+        """Sentences as token ids.
+
+        Parameters
+        ----------
+        x : str, list of str or array_like of int, shape (n, max_length)
+
+        Returns
+        -------
+        numpy.ndarray of int32, shape (n, max_length)
+        """
         if isinstance(x, str):
             x = [x]
         array = np.asarray(x)
@@ -164,25 +185,68 @@ class SequenceVAE(CourseModel):
         return self.vocabulary.encode(list(x), self.max_length)
 
     def keras_data(self, x, y=None, *, sample_weight=None):
-        """Sentences (strings) or token ids ``(n, max_length)`` as Keras takes them; a
-        sequence VAE takes no labels."""
+        """Sentences as Keras' ``fit`` and ``evaluate`` take them; a sequence VAE takes no labels.
+
+        Parameters
+        ----------
+        x : list of str or array_like of int, shape (n, max_length)
+        y : None
+        sample_weight : array_like, optional
+
+        Returns
+        -------
+        inputs, targets
+        """
         if y is not None:
             raise ValueError("A SequenceVAE learns to reproduce its sentences: it takes no "
                              "labels y.")
         return self.tokens(x), (None if sample_weight is None else np.zeros(len(x), "float32"))
 
     def encode(self, x, *, batch_size=PREDICT_BATCH_SIZE):
-        """Posterior parameters (z_mean, z_log_var) of sentences ``x``, each ``(n, latent_dim)``."""
+        """The posterior q(z|x) of each sentence.
+
+        Parameters
+        ----------
+        x : list of str or array_like of int, shape (n, max_length)
+        batch_size : int
+            Sentences per forward pass.
+
+        Returns
+        -------
+        z_mean, z_log_var : numpy.ndarray, shape (n, latent_dim)
+        """
         return in_batches(lambda t: self._encode(ops.cast(t, "int32")), self.tokens(x),
                           batch_size=batch_size)
 
     def transform(self, x, *, batch_size=PREDICT_BATCH_SIZE):
-        """The posterior mean of each sentence: its point code. ``(n, latent_dim)``."""
+        """The posterior mean of each sentence: its point code.
+
+        Parameters
+        ----------
+        x : list of str or array_like of int, shape (n, max_length)
+        batch_size : int
+
+        Returns
+        -------
+        numpy.ndarray, shape (n, latent_dim)
+        """
         return self.encode(x, batch_size=batch_size)[0]
 
     def log_likelihood(self, x, z, *, batch_size=PREDICT_BATCH_SIZE):
-        """log p(x|z) per sentence in nats ``(n,)``, for codes ``z`` ``(n, latent_dim)``:
-        how well the decoder predicts each sentence's words when it starts from that code."""
+        """log p(x|z) of each sentence: how well the decoder predicts its words when it
+        starts from the code given for it.
+
+        Parameters
+        ----------
+        x : list of str or array_like of int, shape (n, max_length)
+        z : array_like, shape (n, latent_dim)
+        batch_size : int
+
+        Returns
+        -------
+        numpy.ndarray, shape (n,)
+            Nats.
+        """
         def batch(t, zb):
             logits = self._decode_logits(self._decoder_inputs(t, False), zb)
             return self.decoder_log_likelihood(t, logits)
@@ -192,8 +256,13 @@ class SequenceVAE(CourseModel):
     def decode(self, z, *, softmax_temperature=0.0, seed=None):
         """Generate one sentence per code ``z`` ``(n, latent_dim)``, a word at a time.
 
-        ``softmax_temperature`` 0 picks the most likely word at each step (greedy decoding);
-        a positive value T draws each word from the decoder's softmax(logits / T).
+        Parameters
+        ----------
+        z : array_like, shape (n, latent_dim)
+        softmax_temperature : float
+            0 picks the most likely word at each step (greedy decoding); a positive value T
+            draws each word from the decoder's softmax(logits / T).
+        seed : int or numpy.random.Generator, optional
 
         Returns
         -------
@@ -219,12 +288,28 @@ class SequenceVAE(CourseModel):
         return self.vocabulary.decode(ids)
 
     def reconstruct(self, x):
-        """Greedy decoding of each sentence's point code: a list of strings."""
+        """Greedy decoding of each sentence's point code.
+
+        Parameters
+        ----------
+        x : list of str or array_like of int, shape (n, max_length)
+
+        Returns
+        -------
+        list of str
+        """
         return self.decode(self.transform(x))
 
     def sample(self, n_samples, *, temperature=1.0, softmax_temperature=1.0, seed=None):
-        """``n_samples`` sentences from the model: codes from the prior at ``temperature`` T,
+        """Sentences from the model: codes from the prior at ``temperature`` T,
         z ~ N(0, T^2 I), then words drawn at ``softmax_temperature`` (0: greedy).
+
+        Parameters
+        ----------
+        n_samples : int
+        temperature : float
+        softmax_temperature : float
+        seed : int, optional
 
         Returns
         -------
@@ -236,8 +321,18 @@ class SequenceVAE(CourseModel):
         return self.decode(z, softmax_temperature=softmax_temperature, seed=rng)
 
     def interpolate(self, start, end, *, steps=5):
-        """Greedy decodings of ``steps`` evenly spaced codes on the line from the code of the
-        sentence ``start`` to that of ``end`` (both ends included). A list of strings."""
+        """Greedy decodings of evenly spaced codes on the line between two sentences' codes.
+
+        Parameters
+        ----------
+        start, end : str
+        steps : int
+            Codes, both ends included.
+
+        Returns
+        -------
+        list of str
+        """
         z = self.transform([start, end])
         t = np.linspace(0.0, 1.0, steps, dtype="float32")[:, None]
         return self.decode((1 - t) * z[0] + t * z[1])

@@ -55,7 +55,16 @@ def data_dir():
 
 
 def remote_files(name):
-    """The files that make up the downloadable dataset ``name``."""
+    """The files that make up a downloadable dataset.
+
+    Parameters
+    ----------
+    name : str
+
+    Returns
+    -------
+    tuple of RemoteFile
+    """
     try:
         return REMOTE_DATASETS[name]
     except KeyError:
@@ -65,7 +74,18 @@ def remote_files(name):
 
 
 def file_digest(path, algorithm):
-    """Hex digest of a file, read in 1 MiB chunks."""
+    """Hex digest of a file, read in 1 MiB chunks.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+    algorithm : str
+        A ``hashlib`` name, e.g. ``"sha256"``.
+
+    Returns
+    -------
+    str
+    """
     digest = hashlib.new(algorithm)
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
@@ -74,7 +94,13 @@ def file_digest(path, algorithm):
 
 
 def verify(path, remote):
-    """Raise :class:`CorruptCacheError` unless ``path`` has ``remote``'s checksum."""
+    """Raise :class:`~vaelearn.errors.CorruptCacheError` unless a file has the checksum it should.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+    remote : RemoteFile
+    """
     actual = file_digest(path, remote.algorithm)
     if actual != remote.digest:
         raise CorruptCacheError(
@@ -85,15 +111,36 @@ def verify(path, remote):
 
 
 def is_cached(name):
-    """True when every file of ``name`` is in the cache (checksums are not read)."""
+    """Whether every file of a dataset is in the cache (checksums are not read).
+
+    Parameters
+    ----------
+    name : str
+
+    Returns
+    -------
+    bool
+    """
     return all((data_dir() / f.relpath).is_file() for f in remote_files(name))
 
 
 def verify_cached(name):
-    """Check every cached file of ``name`` against its checksum; return their paths.
+    """Check every cached file of a dataset against its checksum.
 
-    Raises :class:`DatasetUnavailableError` when a file is missing and
-    :class:`CorruptCacheError` when one has the wrong checksum.
+    Parameters
+    ----------
+    name : str
+
+    Returns
+    -------
+    list of pathlib.Path
+
+    Raises
+    ------
+    DatasetUnavailableError
+        A file is missing.
+    CorruptCacheError
+        A file has the wrong checksum.
     """
     paths = []
     for remote in remote_files(name):

@@ -100,7 +100,17 @@ class KLAnnealing(keras.callbacks.Callback):
         self.schedule, self.cycles = schedule, cycles
 
     def value(self, epoch):
-        """beta for a 0-based ``epoch`` (a float)."""
+        """beta during an epoch.
+
+        Parameters
+        ----------
+        epoch : int
+            0-based.
+
+        Returns
+        -------
+        float
+        """
         progress = min(1.0, epoch / max(1, self.epochs - 1))
         if self.schedule == "logistic":
             progress = 1.0 / (1.0 + math.exp(-12.0 * (progress - 0.5)))

@@ -55,8 +55,15 @@ def shown_by_default():
 
 
 def end_displays(callbacks, error):
-    """Close the displays of ``callbacks`` after ``fit`` stopped on ``error`` (Keras calls
-    ``on_train_end`` only when training ends normally)."""
+    """Close the displays among a fit's callbacks after it stopped on an error (Keras calls
+    ``on_train_end`` only when training ends normally).
+
+    Parameters
+    ----------
+    callbacks : list of keras.callbacks.Callback
+    error : BaseException
+        What stopped the fit.
+    """
     for callback in callbacks:
         if isinstance(callback, (TrainingProgress, LiveCurves)):
             callback.close(error)
@@ -160,7 +167,17 @@ class TrainingProgress(keras.callbacks.Callback):
 
     def summary(self, error=None):
         """The one-line summary of the fit so far, e.g. ``vae: 30 epochs, 3,000 steps in
-        41.8 s · loss 152.3 · reconstruction_loss 140.2 · kl_loss 12.09``."""
+        41.8 s · loss 152.3 · reconstruction_loss 140.2 · kl_loss 12.09``.
+
+        Parameters
+        ----------
+        error : BaseException, optional
+            What stopped the fit, if anything.
+
+        Returns
+        -------
+        str
+        """
         planned = self._epochs - (self._first_epoch or 0)
         done = (f"{self._epochs_done} epoch{'s' * (self._epochs_done != 1)}"
                 if self._epochs_done == planned else f"{self._epochs_done} of {planned} epochs")
@@ -172,8 +189,13 @@ class TrainingProgress(keras.callbacks.Callback):
         return f"{line} · {values}" if values else line
 
     def close(self, error=None):
-        """End the display with the summary line; ``error``: what stopped the fit, if
-        anything. Does nothing the second time."""
+        """End the display with the summary line. Does nothing the second time.
+
+        Parameters
+        ----------
+        error : BaseException, optional
+            What stopped the fit, if anything.
+        """
         if not self._open:
             return
         self._open = False
@@ -316,8 +338,14 @@ class LiveCurves(keras.callbacks.Callback):
         return fig
 
     def close(self, error=None):
-        """Leave the last drawing as a static PNG in the cell's output (``error`` is
-        accepted for :func:`end_displays` and ignored). Does nothing the second time."""
+        """Leave the last drawing as a static PNG in the cell's output. Does nothing the
+        second time.
+
+        Parameters
+        ----------
+        error : BaseException, optional
+            Accepted for :func:`end_displays`, and ignored.
+        """
         if not self._enabled or not self._history:
             return
         self._enabled = False

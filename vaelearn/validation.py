@@ -14,26 +14,55 @@ __all__ = ["check_batch_size", "check_choice", "check_count", "check_examples",
 
 
 def check_choice(value, allowed, what):
-    """Raise a ValueError unless ``value`` is one of ``allowed`` (``what`` names it)."""
+    """Raise a ValueError unless ``value`` is one of ``allowed``.
+
+    Parameters
+    ----------
+    value : object
+    allowed : collection
+    what : str
+        What the value is, for the message (e.g. ``"likelihood"``).
+    """
     if value not in allowed:
         raise ValueError(f"Unknown {what} {value!r}; choose one of {', '.join(map(str, allowed))}.")
 
 
 def check_batch_size(batch_size):
-    """Raise a ValueError unless ``batch_size`` is a positive integer."""
+    """Raise a ValueError unless ``batch_size`` is a positive integer.
+
+    Parameters
+    ----------
+    batch_size : object
+    """
     if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive integer (examples per batch), got {batch_size!r}.")
 
 
 def check_count(n_samples, what):
-    """Raise a ValueError unless ``n_samples`` (the number of ``what``) is a whole number >= 0."""
+    """Raise a ValueError unless ``n_samples`` is a whole number >= 0.
+
+    Parameters
+    ----------
+    n_samples : object
+    what : str
+        What is counted, for the message (e.g. ``"images to sample"``).
+    """
     if isinstance(n_samples, bool) or not isinstance(n_samples, numbers.Integral) or n_samples < 0:
         raise ValueError(f"n_samples is the number of {what}, a whole number >= 0; got {n_samples!r}.")
 
 
 def is_array_like(data):
     """Whether ``data`` is an array or a tensor: of this backend, or of another library that
-    Keras accepts too (a ``tf.Tensor`` with the JAX or PyTorch backend)."""
+    Keras accepts too (a ``tf.Tensor`` with the JAX or PyTorch backend).
+
+    Parameters
+    ----------
+    data : object
+
+    Returns
+    -------
+    bool
+    """
     if isinstance(data, np.ndarray) or (hasattr(data, "__array__") and hasattr(data, "shape")):
         return True
     from keras import ops
@@ -42,7 +71,16 @@ def is_array_like(data):
 
 
 def to_numpy(data):
-    """An array or a tensor of any backend as a NumPy array."""
+    """An array or a tensor of any backend as a NumPy array.
+
+    Parameters
+    ----------
+    data : array_like or tensor
+
+    Returns
+    -------
+    numpy.ndarray
+    """
     if isinstance(data, np.ndarray):
         return data
     from keras import ops
@@ -83,8 +121,17 @@ def check_examples(x, example_shape, *, unit_interval=False):
 
 
 def first_batch(data):
-    """The inputs of the first batch of a ``tf.data.Dataset`` or ``keras.utils.PyDataset``, as
-    an array; None for other data (generators), which cannot be read without consuming it."""
+    """The inputs of the first batch of a ``tf.data.Dataset`` or ``keras.utils.PyDataset``.
+
+    Parameters
+    ----------
+    data : object
+
+    Returns
+    -------
+    numpy.ndarray or None
+        None for other data (generators), which cannot be read without consuming it.
+    """
     import keras
 
     if isinstance(data, keras.utils.PyDataset):

@@ -3,3 +3,5 @@
 runner and its HTML pages, and the export of learners' progress. No notebook imports these
 modules, and nothing below imports them.
 """
+
+__all__ = []

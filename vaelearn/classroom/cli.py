@@ -282,7 +282,18 @@ def build_parser():
 
 
 def main(argv=None):
-    """Run ``vaelearn`` with ``argv`` (default: the command line); return the exit code."""
+    """Run the ``vaelearn`` command.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments (default: the command line's).
+
+    Returns
+    -------
+    int
+        The exit code.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -53,7 +53,17 @@ class Check:
 
 
 def installed_version(distributions):
-    """The version of the first installed distribution among ``distributions``, or None."""
+    """The version of the first installed distribution among several names.
+
+    Parameters
+    ----------
+    distributions : iterable of str
+        Distribution names, e.g. ``("tensorflow", "tensorflow-cpu")``.
+
+    Returns
+    -------
+    str or None
+    """
     for dist in distributions:
         try:
             return metadata.version(dist)
@@ -210,7 +220,18 @@ def run_checks():
 
 
 def report(checks):
-    """The report as text and the exit code: 0 when no check failed, 1 otherwise."""
+    """The readiness report.
+
+    Parameters
+    ----------
+    checks : list of Check
+
+    Returns
+    -------
+    text : str
+    exit_code : int
+        0 when no check failed, 1 otherwise.
+    """
     width = max(len(check.name) for check in checks)
     lines = [f"{check.status:<4}  {check.name:<{width}}  {check.detail}" for check in checks]
     failed = [check.name for check in checks if check.status == FAIL]

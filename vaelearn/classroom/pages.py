@@ -72,10 +72,18 @@ def check_renderer():
 
 
 def strip_widgets(nb):
-    """A copy of ``nb`` without widget views or widget state.
+    """A copy of a notebook without widget views or widget state.
 
     Without a kernel a widget view renders as an empty area; removing it lets the
     output's static ``text/html`` or ``text/plain`` show instead.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+
+    Returns
+    -------
+    nbformat.NotebookNode
     """
     nb = copy.deepcopy(nb)
     nb.metadata.pop("widgets", None)
@@ -87,7 +95,17 @@ def strip_widgets(nb):
 
 def export_html(nb):
     """The notebook as one standalone HTML page that needs no network (see the module
-    docstring)."""
+    docstring).
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        An executed notebook.
+
+    Returns
+    -------
+    str
+    """
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 

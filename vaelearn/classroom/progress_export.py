@@ -27,7 +27,18 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def attempt_row(attempt, **extra):
-    """An attempt as a CSV row; a multiple-choice response becomes ``"A,C"``."""
+    """An attempt as a CSV row; a multiple-choice response becomes ``"A,C"``.
+
+    Parameters
+    ----------
+    attempt : vaelearn.records.Attempt
+    **extra
+        More columns (e.g. ``learner``).
+
+    Returns
+    -------
+    dict
+    """
     row = {name: getattr(attempt, name) for name in FIELDS}
     if isinstance(row["response"], list):
         row["response"] = ",".join(row["response"])
@@ -35,16 +46,34 @@ def attempt_row(attempt, **extra):
 
 
 def inert(value):
-    """``value``, with an apostrophe in front if it is text a spreadsheet would run as a formula."""
+    """A cell value made safe for spreadsheets: text a spreadsheet would run as a formula
+    gets an apostrophe in front.
+
+    Parameters
+    ----------
+    value : object
+
+    Returns
+    -------
+    object
+    """
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
 
 
 def write_rows(rows, file, fields):
-    """Write ``rows`` (dicts) as CSV with a header line to the open text ``file``.
+    """Write rows as CSV with a header line.
 
-    Text cells are quoted: a carriage return inside one then cannot end a row."""
+    Text cells are quoted: a carriage return inside one then cannot end a row.
+
+    Parameters
+    ----------
+    rows : iterable of dict
+    file : text file
+        Open for writing.
+    fields : sequence of str
+        The columns, in order."""
     writer = csv.DictWriter(file, fieldnames=fields, lineterminator="\n",
                             quoting=csv.QUOTE_NONNUMERIC)
     writer.writeheader()
@@ -80,6 +109,14 @@ def collect(paths):
 
     A file that is missing, unreadable, not a progress file or given twice is skipped;
     so is each record that is not a complete attempt (the file's other attempts are kept).
+
+    Parameters
+    ----------
+    paths : iterable of str or os.PathLike
+
+    Returns
+    -------
+    Collection
     """
     result = Collection()
     readable = {}
@@ -108,7 +145,17 @@ def collect(paths):
 
 
 def learner_names(paths):
-    """A distinct learner name for each of ``paths`` (different files), as a dict."""
+    """A distinct learner name for each file.
+
+    Parameters
+    ----------
+    paths : iterable of pathlib.Path
+        Different files.
+
+    Returns
+    -------
+    dict of pathlib.Path to str
+    """
     parts = {path: _name_parts(path) for path in paths}
     names = {path: parts[path][-1] for path in paths}
     for depth in range(2, max(map(len, parts.values()), default=0) + 2):

@@ -49,7 +49,19 @@ class RunResult:
 
 
 def find_notebooks(paths, *, default_folder="notebooks"):
-    """The notebooks to run: ``paths`` as given, or every ``*.ipynb`` of the folder, sorted."""
+    """The notebooks to run: ``paths`` as given, or every ``*.ipynb`` of a folder, sorted.
+
+    Parameters
+    ----------
+    paths : list of pathlib.Path
+        Notebooks; empty for the course's.
+    default_folder : str or os.PathLike
+        The folder to run when ``paths`` is empty.
+
+    Returns
+    -------
+    list of pathlib.Path
+    """
     if paths:
         return [Path(p) for p in paths]
     return sorted(Path(default_folder).glob("*.ipynb"))
@@ -92,7 +104,19 @@ def check_output(out_dir):
 
 
 def run_notebook(path, out_dir, *, cell_timeout=600):
-    """Execute ``path`` and write ``<stem>.ipynb`` and ``<stem>.html`` to ``out_dir``."""
+    """Execute a notebook and write ``<stem>.ipynb`` and ``<stem>.html`` to a folder.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+    out_dir : pathlib.Path
+    cell_timeout : float
+        Seconds a cell may run.
+
+    Returns
+    -------
+    RunResult
+    """
     import nbformat
 
     path = Path(path)
@@ -118,9 +142,25 @@ def run_notebook(path, out_dir, *, cell_timeout=600):
 
 
 def execute(nb, folder, cell_timeout):
-    """Run ``nb`` in place from ``folder``; return None, or the failing cell and its error.
+    """Run a notebook in place.
 
-    Raises :class:`Interrupted` on Ctrl-C, SIGTERM or SIGHUP, once the kernel is stopped.
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+    folder : pathlib.Path
+        The working folder of its kernel.
+    cell_timeout : float
+        Seconds a cell may run.
+
+    Returns
+    -------
+    None or (cell, error)
+        The failing cell and its error, if one failed.
+
+    Raises
+    ------
+    Interrupted
+        On Ctrl-C, SIGTERM or SIGHUP, once the kernel is stopped.
     """
     current = {}
 
@@ -198,7 +238,19 @@ class _Client(NotebookClient):
 
 
 def describe_failure(cell, error, cell_timeout):
-    """The failing cell's source and its error, as plain text."""
+    """The failing cell's source and its error, as plain text.
+
+    Parameters
+    ----------
+    cell : nbformat.NotebookNode
+    error : Exception
+    cell_timeout : float
+        The time limit the cell ran under, named when it ran out.
+
+    Returns
+    -------
+    str
+    """
     from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
     if isinstance(error, CellExecutionError):
@@ -213,10 +265,14 @@ def describe_failure(cell, error, cell_timeout):
 
 
 def drop_tensorflow_log(nb):
-    """Remove TensorFlow's start-up lines from the ``stderr`` outputs of ``nb``, in place.
+    """Remove TensorFlow's start-up lines from a notebook's ``stderr`` outputs, in place.
 
     ``import vaelearn`` drops them when TensorFlow is imported after it; a notebook that
-    imports Keras first would otherwise show them in red at the top of the page."""
+    imports Keras first would otherwise show them in red at the top of the page.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode"""
     for cell in nb.cells:
         if "outputs" not in cell:
             continue
@@ -228,7 +284,20 @@ def drop_tensorflow_log(nb):
 
 
 def run_all(paths, out_dir, *, cell_timeout=600, progress_bar=True):
-    """Run every notebook of ``paths`` in order, with a progress bar; return the results."""
+    """Run notebooks in order.
+
+    Parameters
+    ----------
+    paths : list of pathlib.Path
+    out_dir : pathlib.Path
+    cell_timeout : float
+    progress_bar : bool
+        Show a progress bar over the notebooks.
+
+    Returns
+    -------
+    list of RunResult
+    """
     from tqdm.auto import tqdm
 
     results = []
@@ -240,7 +309,16 @@ def run_all(paths, out_dir, *, cell_timeout=600, progress_bar=True):
 
 
 def format_table(results):
-    """A table of the runs: notebook, status and time in seconds."""
+    """A table of the runs: notebook, status and time in seconds.
+
+    Parameters
+    ----------
+    results : list of RunResult
+
+    Returns
+    -------
+    str
+    """
     width = max([len("notebook")] + [len(r.notebook.name) for r in results])
     lines = [f"{'notebook':<{width}}  {'status':<6}  {'time (s)':>8}"]
     lines += [f"{r.notebook.name:<{width}}  {r.status:<6}  {r.seconds:>8.1f}" for r in results]

@@ -16,7 +16,7 @@ saying what went wrong. When a wrong answer matches a classic mistake, the resul
 that mistake's hint, which points at the slip without giving the answer away. The
 reference stays hidden until the learner asks for ``solution(name)``; a learner who skips
 an exercise gets a working notebook with ``yours_or_solution(name, answer)``. Every
-checked attempt is recorded with the quiz progress (``vaelearn progress`` shows both).
+checked attempt is recorded with the learner's records (``vaelearn progress`` shows them).
 
 Exercises are defined in the modules of this package with the :func:`exercise` decorator.
 """
@@ -78,7 +78,31 @@ class Exercise:
 
 def exercise(name, *, cases=None, judge=None, mistakes=(), rtol=1e-5, atol=1e-6, dtype=None,
              accept=None):
-    """Register the decorated function as the reference solution of exercise ``name``."""
+    """Register the decorated function (or class) as the reference solution of an exercise.
+
+    Parameters
+    ----------
+    name : str
+    cases : callable, optional
+        Returns the argument tuples a compared exercise runs the answer on.
+    judge : callable, optional
+        ``judge(answer, **context)`` returns None for a right answer, else
+        ``(message, hint)``.
+    mistakes : sequence of Mistake
+        Classic wrong answers, each with its hint.
+    rtol, atol : float
+        Tolerances of the comparison with the reference's outputs.
+    dtype : str, optional
+        The dtype the answer's output must have.
+    accept : callable, optional
+        ``accept(answer_output, *args)`` returns None or what is wrong, for tasks with many
+        right answers.
+
+    Returns
+    -------
+    callable
+        The decorator.
+    """
     if cases is None and judge is None:
         raise TypeError(f"exercise {name!r} needs cases (compared), a judge (judged) or both")
 
@@ -100,7 +124,16 @@ def _load_all():
 
 
 def get(name):
-    """The registered :class:`Exercise` called ``name``."""
+    """The registered exercise of this name.
+
+    Parameters
+    ----------
+    name : str
+
+    Returns
+    -------
+    Exercise
+    """
     if name not in _REGISTRY:  # import every exercise module, not only those imported so far
         _load_all()
     try:
@@ -157,9 +190,18 @@ def _describe(args):
 
 
 def as_numbers(value):
-    """``value`` as a float64 array, or None if it is not numbers (None, text, objects).
+    """A learner's output as numbers.
 
-    Tensors of any Keras backend are converted."""
+    Parameters
+    ----------
+    value : object
+        Tensors of any Keras backend are converted.
+
+    Returns
+    -------
+    numpy.ndarray of float64 or None
+        None if it is not numbers (None, text, objects).
+    """
     if value is None or isinstance(value, (str, bytes)):
         return None
     if not isinstance(value, (np.ndarray, np.generic, int, float, list, tuple)):
@@ -177,7 +219,17 @@ def as_numbers(value):
 
 
 def not_numbers(value):
-    """What to tell a learner whose function returned something other than numbers."""
+    """What to tell a learner whose function returned something other than numbers.
+
+    Parameters
+    ----------
+    value : object
+        What the function returned.
+
+    Returns
+    -------
+    str
+    """
     if value is None:
         return "Your function returned None: end it with `return` and its result."
     if isinstance(value, (str, bytes)):
@@ -286,10 +338,23 @@ def _grade(name, answer, context):
 
 
 def check(name, answer, **context):
-    """Grade ``answer`` for exercise ``name`` and record the attempt with the quiz progress.
+    """Grade an answer and record the attempt in the learner's records.
 
-    ``context`` passes what a judged exercise grades the answer with (a trained model, test
-    data), as the notebook says. Never raises for a wrong or unfinished answer.
+    Never raises for a wrong or unfinished answer.
+
+    Parameters
+    ----------
+    name : str
+        The exercise.
+    answer : callable
+        The learner's function or class.
+    **context
+        What a judged exercise grades the answer with (a trained model, test data), as the
+        notebook says.
+
+    Returns
+    -------
+    ExerciseResult
     """
     result = _grade(name, answer, context)
     if result.status != "not attempted":
@@ -307,9 +372,21 @@ def _record(result):
 
 
 def yours_or_solution(name, answer, **context):
-    """``answer`` if it passes exercise ``name``'s check, else the course's solution (and a
-    line saying so), so that a learner who skipped the exercise can run the rest of the
-    notebook. Records nothing."""
+    """The learner's answer if it passes its check, else the course's solution (and a line
+    saying so), so that a learner who skipped the exercise can run the rest of the
+    notebook. Records nothing.
+
+    Parameters
+    ----------
+    name : str
+    answer : callable
+    **context
+        As :func:`check`'s.
+
+    Returns
+    -------
+    callable
+    """
     result = _grade(name, answer, context)
     if result.passed:
         return answer
@@ -320,7 +397,12 @@ def yours_or_solution(name, answer, **context):
 
 
 class Solution:
-    """The reference source code, shown as a highlighted code block in a notebook."""
+    """The reference source code, shown as a highlighted code block in a notebook.
+
+    Parameters
+    ----------
+    source : str
+    """
 
     def __init__(self, source):
         self.source = source
@@ -333,7 +415,16 @@ class Solution:
 
 
 def solution(name):
-    """Reveal the reference solution of exercise ``name``."""
+    """Reveal the reference solution of an exercise.
+
+    Parameters
+    ----------
+    name : str
+
+    Returns
+    -------
+    Solution
+    """
     source = textwrap.dedent(inspect.getsource(get(name).reference))
     start = min(i for i in (source.find("def "), source.find("class ")) if i >= 0)
     return Solution(source[start:])

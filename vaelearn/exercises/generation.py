@@ -4,6 +4,8 @@ import numpy as np
 
 from .engine import as_numbers, exercise, not_numbers
 
+__all__ = []  # exercises are reached by name: vaelearn.exercises.get(...)
+
 
 def _draws_the_digit(answer, *, cvae, judge, digit=3, n=100):
     """None if ``answer(cvae, digit, n, seed)`` gives n varied, reproducible images that the

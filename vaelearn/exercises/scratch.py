@@ -12,6 +12,8 @@ from keras import layers, ops
 
 from .engine import as_numbers, exercise
 
+__all__ = []  # exercises are reached by name: vaelearn.exercises.get(...)
+
 SHAPE, LATENT, HIDDEN = (28, 28, 1), 2, 16  # the Keras reference VAE's sizes
 
 

@@ -5,6 +5,8 @@ import numpy as np
 from ..corpus import EOS, FIRST_WORD, UNK
 from .engine import exercise
 
+__all__ = []  # exercises are reached by name: vaelearn.exercises.get(...)
+
 # A batch of decoder inputs: <bos>, 3 to 10 words (ids 4-39), <eos>, then <pad>.
 _ROWS, _LENGTH = 2000, 12
 

@@ -43,8 +43,13 @@ class AnswerResult:
 def grade(question, response):
     """Grade ``response`` to ``question`` (a :class:`Question`).
 
-    See :func:`normalize_response` for the accepted responses. Numeric
-    answers are correct when ``|response - answer| <= tolerance``.
+    Numeric answers are correct when ``|response - answer| <= tolerance``.
+
+    Parameters
+    ----------
+    question : Question
+    response : str, int, float or collection
+        See :func:`normalize_response` for the accepted responses.
 
     Returns
     -------
@@ -71,6 +76,15 @@ def normalize_response(question, response):
     - multiple: a collection of letters/indices, or a string of letters
       separated by commas or spaces -> a sorted tuple such as ``("A", "C")``;
     - numeric: a finite number or numeric string -> a float.
+
+    Parameters
+    ----------
+    question : Question
+    response : str, int, float or collection
+
+    Returns
+    -------
+    str, tuple of str or float
     """
     if question.type == "numeric":
         return _number(question, response)

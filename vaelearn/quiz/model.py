@@ -13,7 +13,17 @@ __all__ = ["Question", "Quiz", "Score", "letter"]
 
 
 def letter(index):
-    """Return the letter naming choice ``index`` (0 -> ``"A"``)."""
+    """The letter naming a choice.
+
+    Parameters
+    ----------
+    index : int
+        0-based: 0 -> ``"A"``.
+
+    Returns
+    -------
+    str
+    """
     return chr(ord("A") + index)
 
 
@@ -103,7 +113,21 @@ class Quiz:
     _first_try: dict = field(default_factory=dict, init=False, repr=False)
 
     def question(self, question_id):
-        """Return the question with this id (``ValueError`` if there is none)."""
+        """The question with this id.
+
+        Parameters
+        ----------
+        question_id : str
+
+        Returns
+        -------
+        Question
+
+        Raises
+        ------
+        ValueError
+            No question has this id.
+        """
         for question in self.questions:
             if question.id == question_id:
                 return question

@@ -15,9 +15,20 @@ ASK = {
 
 
 def take(quiz, *, read=input, write=print):
-    """Ask every question of ``quiz``; return its :class:`Score`, or None if input ended.
+    """Ask every question of a quiz in a terminal.
 
-    ``read(prompt)`` returns one line of input and raises ``EOFError`` at the end of it.
+    Parameters
+    ----------
+    quiz : Quiz
+    read : callable
+        ``read(prompt)`` returns one line of input and raises ``EOFError`` at the end of it.
+    write : callable
+        Prints a line.
+
+    Returns
+    -------
+    Score or None
+        None if the input ended first.
     """
     write(f"{quiz.title}\n{'=' * len(quiz.title)}")
     if quiz.intro:

@@ -20,7 +20,16 @@ _INSTRUCTIONS = {
 
 
 def to_text(quiz):
-    """Return ``quiz`` as readable plain text, without answers, explanations or hints."""
+    """The quiz as readable plain text, without answers, explanations or hints.
+
+    Parameters
+    ----------
+    quiz : Quiz
+
+    Returns
+    -------
+    str
+    """
     lines = [quiz.title, "=" * len(quiz.title)]
     if quiz.intro:
         lines += ["", quiz.intro.strip()]
@@ -33,7 +42,16 @@ def to_text(quiz):
 
 
 def to_html(quiz):
-    """Return ``quiz`` as static HTML; hints and answers sit in closed ``<details>``."""
+    """The quiz as static HTML; hints and answers sit in closed ``<details>``.
+
+    Parameters
+    ----------
+    quiz : Quiz
+
+    Returns
+    -------
+    str
+    """
     parts = ['<div class="vaelearn-quiz-static">', f"<h3>{html.escape(quiz.title)}</h3>"]
     if quiz.intro:
         parts.append(markdown_to_html(quiz.intro))
@@ -56,7 +74,16 @@ def to_html(quiz):
 
 
 def answer_key(quiz):
-    """Return the answers and explanations of ``quiz`` as Markdown."""
+    """The answers and explanations of a quiz, as Markdown.
+
+    Parameters
+    ----------
+    quiz : Quiz
+
+    Returns
+    -------
+    str
+    """
     lines = [f"# Answer key: {quiz.title}"]
     for number, question in enumerate(quiz.questions, 1):
         lines += [
