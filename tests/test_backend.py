@@ -16,7 +16,7 @@ from keras import ops
 
 import vaelearn as vl
 from vaelearn import backend
-from vaelearn.models import Sampling
+from vaelearn.networks import Sampling
 
 IMPORT = "import vaelearn, keras, numpy; keras.ops.sum(numpy.ones(3)); print('ran')"
 
@@ -124,14 +124,83 @@ def test_seed_repeats_numpy_and_keras_draws_and_reads_vaelearn_seed(monkeypatch)
     np.testing.assert_array_equal(draw()[0], keras_draw)
 
 
-def test_steps_per_execution_is_one_only_where_the_backend_requires_it():
-    expected = 1 if keras.backend.backend() == "torch" else 16
-    assert backend.steps_per_execution(16) == expected
+@pytest.mark.parametrize("name, expected", [("tensorflow", 7), ("jax", 7), ("torch", 1)])
+def test_steps_per_execution_is_one_only_on_pytorch(monkeypatch, name, expected):
+    monkeypatch.setattr(backend, "name", lambda: name)
+    assert backend.steps_per_execution(7) == expected
+    assert isinstance(backend.steps_per_execution(np.int64(7)), int)
 
 
-def test_accelerators_are_the_backends_non_cpu_devices():
-    found = backend.accelerators()
-    assert all(isinstance(name, str) and name for name in found)
-    if keras.backend.backend() != "torch":  # Keras has no device list for PyTorch
-        devices = keras.distribution.list_devices()
-        assert len(found) == sum(not d.lower().startswith("cpu") for d in devices), devices
+def test_a_model_compiled_with_defaults_runs_that_many_steps_per_call():
+    from vaelearn.defaults import STEPS_PER_EXECUTION
+    from vaelearn.models import make_vae
+
+    on_torch = keras.backend.backend() == "torch"
+    vae = make_vae((8, 8, 1), latent_dim=2, hidden=(8,), seed=0)
+    assert vae.steps_per_execution == (1 if on_torch else STEPS_PER_EXECUTION) > 0
+
+    class Calls(keras.callbacks.Callback):
+        batches = 0
+
+        def on_train_batch_end(self, batch, logs=None):
+            Calls.batches += 1
+
+    steps = 2 * STEPS_PER_EXECUTION
+    x = np.random.default_rng(0).uniform(size=(2 * steps, 8, 8, 1)).astype("float32")
+    history = vae.fit(x, batch_size=2, epochs=1, verbose=0, callbacks=[Calls()])
+    assert history.params["steps"] == steps
+    # Keras calls batch callbacks once per compiled call: every step on PyTorch.
+    assert Calls.batches == (steps if on_torch else 2)
+
+
+class FakeDevice:
+    def __init__(self, **attributes):
+        self.__dict__.update(attributes)
+
+
+def test_accelerators_on_tensorflow_are_its_non_cpu_physical_devices(monkeypatch):
+    tf = pytest.importorskip("tensorflow")
+    devices = [tf.config.PhysicalDevice("/physical_device:CPU:0", "CPU"),
+               tf.config.PhysicalDevice("/physical_device:GPU:0", "GPU"),
+               tf.config.PhysicalDevice("/physical_device:GPU:1", "GPU"),
+               tf.config.PhysicalDevice("/physical_device:TPU:0", "TPU")]
+    monkeypatch.setattr(backend, "name", lambda: "tensorflow")
+    monkeypatch.setattr(tf.config, "list_physical_devices", lambda *kind: devices)
+    assert backend.accelerators() == ["GPU:0", "GPU:1", "TPU:0"]
+    monkeypatch.setattr(tf.config, "list_physical_devices", lambda *kind: devices[:1])
+    assert backend.accelerators() == []
+
+
+def test_accelerators_on_jax_name_the_platform_and_the_kind(monkeypatch):
+    devices = [FakeDevice(platform="cpu", id=0, device_kind="cpu"),
+               FakeDevice(platform="gpu", id=0, device_kind="NVIDIA H200"),
+               FakeDevice(platform="tpu", id=3, device_kind="TPU v4")]
+    monkeypatch.setattr(backend, "name", lambda: "jax")
+    monkeypatch.setitem(sys.modules, "jax", FakeDevice(devices=lambda: devices))
+    assert backend.accelerators() == ["GPU:0 (NVIDIA H200)", "TPU:3 (TPU v4)"]
+    monkeypatch.setitem(sys.modules, "jax", FakeDevice(devices=lambda: devices[:1]))
+    assert backend.accelerators() == []
+
+
+@pytest.mark.parametrize("cuda, mps, expected", [
+    (["A100", "H200"], False, ["cuda:0 (A100)", "cuda:1 (H200)"]),
+    (["H200"], True, ["cuda:0 (H200)"]),  # CUDA first
+    ([], True, ["mps (Apple GPU)"]),
+    ([], False, []),
+], ids=["two GPUs", "cuda and mps", "mps", "cpu"])
+def test_accelerators_on_pytorch_are_its_cuda_devices_or_mps(monkeypatch, cuda, mps, expected):
+    torch = FakeDevice(
+        cuda=FakeDevice(is_available=lambda: bool(cuda), device_count=lambda: len(cuda),
+                        get_device_name=lambda i: cuda[i]),
+        backends=FakeDevice(mps=FakeDevice(is_available=lambda: mps)))
+    monkeypatch.setattr(backend, "name", lambda: "torch")
+    monkeypatch.setitem(sys.modules, "torch", torch)
+    assert backend.accelerators() == expected
+
+
+def test_describe_names_the_backend_and_its_accelerators_or_the_cpu(monkeypatch):
+    prefix = f"Keras {keras.__version__} on the {keras.backend.backend()} backend"
+    monkeypatch.setattr(backend, "accelerators", lambda: [])
+    assert backend.describe() == f"{prefix} (CPU)"
+    monkeypatch.setattr(backend, "accelerators", lambda: ["GPU:0", "GPU:1"])
+    assert backend.describe() == f"{prefix} (GPU:0, GPU:1)"

@@ -8,6 +8,7 @@ import pytest
 
 import vaelearn.quiz
 from vaelearn.classroom.cli import main
+from vaelearn.records import record_path
 
 QUIZ = """\
 title: Progress quiz
@@ -44,7 +45,7 @@ def learner_file(monkeypatch, target, *responses):
     monkeypatch.setenv("VAELEARN_HOME", str(target.parent / f".home-{target.parent.name}-{target.stem}"))
     attempt(*responses)
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(vaelearn.quiz.record_path(), target)
+    shutil.copy(record_path(), target)
     return target
 
 

@@ -5,7 +5,7 @@ import io
 import pytest
 
 from vaelearn.classroom.cli import main
-from vaelearn.quiz import read_attempts
+from vaelearn.records import read_attempts
 
 QUIZ = """\
 title: Terminal quiz

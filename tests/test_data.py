@@ -3,8 +3,7 @@ import gzip
 import numpy as np
 import pytest
 
-from vaelearn import data, sources
-from vaelearn.classroom import fetch
+from vaelearn import data, download, sources
 from vaelearn.errors import CorruptCacheError, DatasetUnavailableError, UnknownDatasetError
 
 
@@ -40,7 +39,7 @@ def write_fake_mnist(cache, monkeypatch, n_train=12, n_test=5):
 
 def test_digits_are_bundled_scaled_and_split():
     d = data.load("digits")
-    assert d.image_shape == (8, 8, 1)
+    assert d.example_shape == (8, 8, 1)
     assert d.x_train.dtype == np.float32 and 0 <= d.x_train.min() and d.x_train.max() <= 1
     assert len(d.x_train) + len(d.x_test) == 1797
     assert set(np.unique(d.y_test)) == set(range(10))
@@ -134,7 +133,7 @@ def test_auto_falls_back_to_the_bundled_sample_when_mnist_is_corrupt(cache, monk
 
 def test_the_bundled_mnist_sample_is_real_mnist_with_a_fixed_split():
     d = data.load("mnist_sample")
-    assert d.image_shape == (28, 28, 1) and d.x_train.dtype == np.float32
+    assert d.example_shape == (28, 28, 1) and d.x_train.dtype == np.float32
     assert (len(d.x_train), len(d.x_test)) == (8000, 2000)
     assert d.x_train.min() == 0.0 and d.x_train.max() == 1.0
     # MNIST's pixel mean is 0.1307; each digit is 8-12% of both splits (stratified).
@@ -182,17 +181,17 @@ def test_environment_variable_picks_the_dataset(monkeypatch):
 def test_import_from_folder_verifies_before_installing(cache, monkeypatch, tmp_path_factory):
     usb = tmp_path_factory.mktemp("usb")
     write_fake_mnist(usb, monkeypatch)  # registers the fixture's checksum
-    (fetch.import_from("mnist", usb))
+    (download.import_from("mnist", usb))
     assert (cache / "mnist.npz").read_bytes() == (usb / "mnist.npz").read_bytes()
     (cache / "mnist.npz").unlink()
     (usb / "mnist.npz").write_bytes(b"tampered")
     with pytest.raises(CorruptCacheError):
-        fetch.import_from("mnist", usb)
+        download.import_from("mnist", usb)
     assert not (cache / "mnist.npz").exists()
 
 
 def test_ring_has_eight_modes_at_the_stated_spread():
-    ring = data.make_ring(n_train=8000, sigma=0.05)
+    ring = data.make_ring(n_train=8000, sigma=0.05, seed=0)
     centers = ring.info["centers"]
     assert centers.shape == (8, 2)
     np.testing.assert_allclose(np.linalg.norm(centers, axis=1), 1.0, rtol=1e-6)

@@ -8,7 +8,7 @@ from scipy.special import logsumexp
 
 import vaelearn as vl
 from vaelearn import exercises
-from vaelearn.conditional import make_conditional_vae
+from vaelearn.course import EXERCISES_BY_NOTEBOOK
 from vaelearn.exercises.reconstruction import _bce, _kl
 
 
@@ -30,7 +30,7 @@ def test_every_exercise_is_tested_here_and_listed_under_its_notebook():
     judged = ["kl_annealing_callback", "anomaly_score", "digit_samples", "generate",
               "scratch_encoder", "scratch_sampling", "scratch_decoder", "scratch_vae"]
     assert sorted(COMPARED + judged) == exercises.all_names()
-    listed = [name for names in exercises.BY_NOTEBOOK.values() for name in names]
+    listed = [name for names in EXERCISES_BY_NOTEBOOK.values() for name in names]
     assert sorted(listed) == exercises.all_names()
 
 
@@ -103,7 +103,7 @@ def test_unfinished_stub_is_not_attempted_and_not_recorded():
         raise NotImplementedError
 
     assert exercises.check("iwae_bound", stub).status == "not attempted"
-    assert not [a for a in vl.quiz.records.attempts() if a.quiz == exercises.PROGRESS_NAME]
+    assert not [a for a in vl.records.attempts() if a.quiz == vl.records.EXERCISES]
 
 
 def test_wrong_answers_never_raise():
@@ -114,9 +114,9 @@ def test_wrong_answers_never_raise():
 def test_checks_are_recorded_with_the_quiz_progress():
     exercises.check("effective_beta", lambda pixels, latent_dims: pixels)
     exercises.check("effective_beta", exercises.get("effective_beta").reference)
-    recorded = [(a.question, a.correct) for a in vl.quiz.records.attempts() if a.quiz == "exercises"]
+    recorded = [(a.question, a.correct) for a in vl.records.attempts() if a.quiz == "exercises"]
     assert recorded == [("effective_beta", False), ("effective_beta", True)]
-    report = {s.quiz: s for s in vl.quiz.progress()}
+    report = {s.quiz: s for s in vl.progress.report()}
     assert report["exercises"].attempted == 1 and report["exercises"].first_try == 0
     assert report["exercises"].correct == 1
     assert report["exercises"].total == len(exercises.all_names())
@@ -127,7 +127,7 @@ def test_yours_or_solution_keeps_a_passing_answer_and_replaces_a_stub(capsys):
     assert exercises.yours_or_solution("iwae_bound", mine) is mine
     assert exercises.yours_or_solution("iwae_bound", lambda lw: lw.mean(0)) is mine
     assert "course's solution" in capsys.readouterr().out
-    assert not vl.quiz.records.attempts()  # records nothing
+    assert not vl.records.attempts()  # records nothing
 
 
 # --- judged exercises ------------------------------------------------------------------
@@ -199,7 +199,7 @@ def test_replacing_the_beta_variable_is_caught():
 def trained_detector(digits):
     vl.seed(0)
     normal = digits.x_train[digits.y_train != 4]
-    vae = vl.models.make_vae(digits.image_shape, latent_dim=8, seed=0)
+    vae = vl.models.make_vae(digits.example_shape, latent_dim=8, seed=0)
     vae.fit(normal, epochs=vl.training.epochs_for(len(normal), batch_size=64, updates=800),
             batch_size=64, verbose=0)
     return dict(model=vae, images=digits.x_test, is_anomaly=(digits.y_test == 4).astype(int))
@@ -209,7 +209,7 @@ def trained_detector(digits):
 def test_any_score_that_finds_the_anomalies_passes(trained_detector):
     ex = exercises.get("anomaly_score")
     assert exercises.check("anomaly_score", ex.reference, **trained_detector).passed
-    negative_elbo = lambda model, images: -vl.losses.elbo(model, images, n_samples=5, seed=0)
+    negative_elbo = lambda model, images: -vl.evaluation.elbo(model, images, n_samples=5, seed=0)
     absolute_error = lambda model, images: np.abs(images - model.reconstruct(images)).sum(axis=(1, 2, 3))
     for answer in (negative_elbo, absolute_error):
         assert exercises.check("anomaly_score", answer, **trained_detector).passed
@@ -225,10 +225,10 @@ def test_any_score_that_finds_the_anomalies_passes(trained_detector):
 @pytest.fixture(scope="module")
 def conditional(digits):
     vl.seed(0)
-    cvae = make_conditional_vae(digits.image_shape, n_classes=10, latent_dim=2, seed=0)
+    cvae = vl.models.make_vae(digits.example_shape, n_classes=10, latent_dim=2, seed=0)
     cvae.fit(digits.x_train, digits.y_train, batch_size=64, verbose=0,
              epochs=vl.training.epochs_for(len(digits.x_train), batch_size=64, updates=1000))
-    return dict(cvae=cvae, judge=vl.metrics.fit_judge(digits.x_train, digits.y_train))
+    return dict(cvae=cvae, judge=vl.metrics.fit_judge(digits.x_train, digits.y_train, seed=0))
 
 
 @pytest.mark.slow
@@ -260,7 +260,7 @@ def test_digit_samples_are_judged_by_what_they_show(conditional):
 
 @pytest.mark.slow
 def test_the_generative_story_needs_real_draws(digits):
-    vae = vl.models.make_vae(digits.image_shape, latent_dim=2, seed=0)
+    vae = vl.models.make_vae(digits.example_shape, latent_dim=2, seed=0)
     vae.fit(digits.x_train, epochs=3, batch_size=64, verbose=0)
     ex = exercises.get("generate")
     assert exercises.check("generate", ex.reference, vae=vae).passed
@@ -385,8 +385,8 @@ def test_the_scratch_pieces_are_judged_against_vaelearns_own():
     class PackageLikelihood(scratch.ScratchVAE):  # right: the package's own log-likelihood
         def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
             logits, z_mean, z_log_var = y_pred
-            return keras.ops.mean(-vl.losses.bernoulli_log_likelihood(x, logits)
-                                  + vl.losses.gaussian_kl(z_mean, z_log_var))
+            return keras.ops.mean(-vl.objectives.bernoulli_log_likelihood(x, logits)
+                                  + vl.objectives.gaussian_kl(z_mean, z_log_var))
 
     for name, answer in (("scratch_encoder", sequential_encoder),
                          ("scratch_encoder", activation_layers_encoder),

@@ -24,14 +24,14 @@ GRAD_MU, GRAD_LOG_VAR = 2 * (MU - A), np.exp(LOG_VAR)
 
 
 def test_score_function_is_unbiased():
-    est = score_function_estimates(f_numpy, MU, LOG_VAR, n=200_000, seed=0)
+    est = score_function_estimates(f_numpy, MU, LOG_VAR, n_samples=200_000, seed=0)
     for samples, truth in ((est.d_mu, GRAD_MU), (est.d_log_var, GRAD_LOG_VAR)):
         s = summarize(samples)
         assert np.all(np.abs(s.mean - truth) < 4 * s.standard_error)
 
 
 def test_reparameterized_is_unbiased_and_exact_per_sample():
-    est = reparameterized_estimates(f_tensor, MU, LOG_VAR, n=50_000, seed=0)
+    est = reparameterized_estimates(f_tensor, MU, LOG_VAR, n_samples=50_000, seed=0)
     s_mu, s_lv = summarize(est.d_mu), summarize(est.d_log_var)
     assert np.all(np.abs(s_mu.mean - GRAD_MU) < 4 * s_mu.standard_error)
     assert np.all(np.abs(s_lv.mean - GRAD_LOG_VAR) < 4 * s_lv.standard_error)
@@ -42,12 +42,12 @@ def test_reparameterized_is_unbiased_and_exact_per_sample():
 
 
 def test_reparameterized_has_lower_variance_here():
-    score = summarize(score_function_estimates(f_numpy, MU, LOG_VAR, n=20_000, seed=1).d_mu)
-    path = summarize(reparameterized_estimates(f_tensor, MU, LOG_VAR, n=20_000, seed=1).d_mu)
+    score = summarize(score_function_estimates(f_numpy, MU, LOG_VAR, n_samples=20_000, seed=1).d_mu)
+    path = summarize(reparameterized_estimates(f_tensor, MU, LOG_VAR, n_samples=20_000, seed=1).d_mu)
     assert np.all(score.variance > 5 * path.variance)
 
 
 def test_summarize_shapes_and_standard_error():
     s = summarize(np.arange(10.0))
-    assert s.mean.shape == (1,) and s.n == 10
+    assert s.mean.shape == (1,) and s.n_samples == 10
     np.testing.assert_allclose(s.standard_error, np.std(np.arange(10.0), ddof=1) / np.sqrt(10))

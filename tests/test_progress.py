@@ -8,15 +8,15 @@ import time
 import keras
 import pytest
 
-from vaelearn import progress
+from vaelearn import training_display
 from vaelearn.errors import TrainingDivergedError
 from vaelearn.models import make_vae
-from vaelearn.progress import LiveCurves, TrainingProgress
+from vaelearn.training_display import LiveCurves, TrainingProgress
 
 
 @pytest.fixture
 def vae(digits):
-    return make_vae(digits.image_shape, latent_dim=2, seed=0)
+    return make_vae(digits.example_shape, latent_dim=2, seed=0)
 
 
 def test_fit_without_verbose_prints_one_summary_line_with_the_last_epoch(vae, digits, capsys):
@@ -32,12 +32,21 @@ def test_fit_without_verbose_prints_one_summary_line_with_the_last_epoch(vae, di
     assert line.split(" · ")[1:] == [f"{name} {logs[name]:.4g}" for name in names]
 
 
-@pytest.mark.parametrize("how", ["verbose=0", "VAELEARN_PROGRESS=0"])
+@pytest.mark.parametrize("how", ["verbose=0", "VAELEARN_TRAINING_DISPLAY=0"])
 def test_verbose_0_or_the_environment_variable_train_silently(vae, digits, capsys, monkeypatch, how):
     kwargs = {"verbose": 0} if how == "verbose=0" else {}
-    if how == "VAELEARN_PROGRESS=0":
-        monkeypatch.setenv("VAELEARN_PROGRESS", "0")
+    if how == "VAELEARN_TRAINING_DISPLAY=0":
+        monkeypatch.setenv("VAELEARN_TRAINING_DISPLAY", "0")
     vae.fit(digits.x_train, epochs=1, batch_size=64, **kwargs)
+    assert capsys.readouterr() == ("", "")
+
+
+def test_the_old_environment_variable_still_silences_fit_with_a_warning(vae, digits, capsys,
+                                                                        monkeypatch):
+    monkeypatch.delenv("VAELEARN_TRAINING_DISPLAY", raising=False)
+    monkeypatch.setenv("VAELEARN_PROGRESS", "0")
+    with pytest.warns(DeprecationWarning, match=r"\$VAELEARN_PROGRESS is now \$VAELEARN_TRAINING_DISPLAY"):
+        vae.fit(digits.x_train, epochs=1, batch_size=64)
     assert capsys.readouterr() == ("", "")
 
 
@@ -48,7 +57,7 @@ def test_an_explicit_verbose_keeps_keras_own_printing(vae, digits, capsys):
 
 
 def test_a_diverged_fit_still_ends_with_its_summary_line(digits, capsys):
-    vae = make_vae(digits.image_shape, latent_dim=2, likelihood="gaussian", learning_rate=1e30)
+    vae = make_vae(digits.example_shape, latent_dim=2, likelihood="gaussian", learning_rate=1e30)
     with pytest.raises(TrainingDivergedError):
         vae.fit(digits.x_train, epochs=3, batch_size=64)
     (line,) = capsys.readouterr().out.splitlines()
@@ -83,7 +92,7 @@ class RecordingBar:
 def test_the_display_is_redrawn_at_most_once_per_refresh_interval(vae, digits, monkeypatch,
                                                                   capsys):
     bar = RecordingBar()
-    monkeypatch.setattr(progress, "_open_bar", lambda total: (bar, None))
+    monkeypatch.setattr(training_display, "_open_bar", lambda total: (bar, None))
     vae.compile(optimizer="adam", steps_per_execution=1)  # a batch callback per batch
     shown = TrainingProgress(refresh_interval=0.25)
     vae.fit(digits.x_train, epochs=2, batch_size=8, callbacks=[shown])
@@ -133,8 +142,8 @@ class RecordingOutput:
 
 def test_live_curves_draw_the_first_and_last_epoch_and_keep_to_their_share(vae, digits,
                                                                             monkeypatch):
-    monkeypatch.setattr(progress, "in_kernel", lambda: True)
-    monkeypatch.setattr(progress, "LiveOutput", RecordingOutput)
+    monkeypatch.setattr(training_display, "in_kernel", lambda: True)
+    monkeypatch.setattr(training_display, "LiveOutput", RecordingOutput)
     draws = []
     figure_png = LiveCurves.figure_png
 
@@ -157,23 +166,38 @@ def test_live_curves_draw_the_first_and_last_epoch_and_keep_to_their_share(vae, 
     assert len(draws) < 8
     assert sum(end - start for start, end, _ in draws[1:-1]) <= 0.2 * elapsed
     bundle = curves._live.bundle
-    assert bundle["text/plain"] == "<Figure size 864x216 with 3 Axes>"
+    assert bundle["text/plain"] == "<CourseFigure size 864x216 with 3 Axes>"
     assert bundle["image/png"].startswith("iVBORw0KGgo")  # base64 of the PNG signature
     assert curves._live.widget.format == "png"
 
 
 def test_live_curves_plot_the_chosen_keys_over_the_planned_epochs(vae, digits, monkeypatch):
-    monkeypatch.setattr(progress, "in_kernel", lambda: True)
-    monkeypatch.setattr(progress, "LiveOutput", RecordingOutput)
+    monkeypatch.setattr(training_display, "in_kernel", lambda: True)
+    monkeypatch.setattr(training_display, "LiveOutput", RecordingOutput)
     curves = LiveCurves(keys=["kl_loss"])
     vae.fit(digits.x_train, epochs=3, batch_size=64, verbose=0, callbacks=[curves])
-    assert curves._live.bundle["text/plain"] == "<Figure size 288x216 with 1 Axes>"
+    assert curves._live.bundle["text/plain"] == "<CourseFigure size 288x216 with 1 Axes>"
 
 
 def test_shown_by_default_reads_the_environment(monkeypatch):
+    monkeypatch.delenv("VAELEARN_PROGRESS", raising=False)
+    monkeypatch.delenv("VAELEARN_TRAINING_DISPLAY", raising=False)
+    assert training_display.ENVIRONMENT_VARIABLE == "VAELEARN_TRAINING_DISPLAY"
+    assert training_display.shown_by_default() is True  # unset
+    for value, shown in [("", True), ("1", True), ("0", False), ("off", False), ("False", False)]:
+        monkeypatch.setenv("VAELEARN_TRAINING_DISPLAY", value)
+        assert training_display.shown_by_default() is shown
+
+
+def test_the_old_environment_variable_is_read_with_a_warning_unless_the_new_one_is_set(monkeypatch):
+    monkeypatch.delenv("VAELEARN_TRAINING_DISPLAY", raising=False)
     for value, shown in [("", True), ("1", True), ("0", False), ("off", False), ("False", False)]:
         monkeypatch.setenv("VAELEARN_PROGRESS", value)
-        assert progress.shown_by_default() is shown
+        with pytest.warns(DeprecationWarning, match="VAELEARN_TRAINING_DISPLAY"):
+            assert training_display.shown_by_default() is shown
+    monkeypatch.setenv("VAELEARN_PROGRESS", "0")
+    monkeypatch.setenv("VAELEARN_TRAINING_DISPLAY", "1")  # the new name wins, without a warning
+    assert training_display.shown_by_default() is True
 
 
 def test_a_callback_of_the_caller_replaces_the_default_display(vae, digits, capsys):
@@ -188,7 +212,7 @@ def test_the_anomaly_detector_shows_its_training_unless_told_otherwise(digits, c
 
     from vaelearn.anomaly import VAEAnomalyDetector
 
-    detector = VAEAnomalyDetector(epochs=1, latent_dim=2, hidden=(32,))
+    detector = VAEAnomalyDetector(epochs=1, batch_size=64, latent_dim=2, hidden=(32,))
     detector.fit(digits.x_train[:256])
     (line,) = capsys.readouterr().out.splitlines()
     assert line.startswith(f"{detector.model_.name}: 1 epoch, 4 steps in ")

@@ -18,9 +18,9 @@ from vaelearn.classroom.runner import run_notebook
 pytestmark = pytest.mark.slow  # two kernels import TensorFlow: about 20 s each on 2 cores
 
 TRAIN = """\
-vae = vl.models.make_vae(data.image_shape, latent_dim=2, seed=0)
+vae = vl.models.make_vae(data.example_shape, latent_dim=2, seed=0)
 history = vae.fit(data.x_train, epochs=2, batch_size=64, validation_data=data.x_test,
-                  callbacks=[vl.progress.LiveCurves()])"""
+                  callbacks=[vl.training_display.LiveCurves()])"""
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +56,7 @@ def test_vaelearn_run_keeps_the_summary_line_and_the_final_curves(notebook, tmp_
     assert " · loss " in line and " · val_kl_loss " in line
     assert 'class="vaelearn-fit-summary"' in summary.data["text/html"]
     assert set(curves.data) == {"image/png", "text/plain"}
-    assert curves.data["text/plain"] == "<Figure size 864x216 with 3 Axes>"
+    assert curves.data["text/plain"] == "<CourseFigure size 864x216 with 3 Axes>"
 
     page = (tmp_path / "train.html").read_text(encoding="utf-8")
     assert page.count('class="vaelearn-fit-summary"') == 1 and WIDGET_MIME not in page

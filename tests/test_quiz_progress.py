@@ -8,17 +8,19 @@ import time
 
 import pytest
 
+import vaelearn.progress
 import vaelearn.quiz
-from vaelearn.quiz import Attempt, ProgressFileError, ProgressWarning, read_attempts, record_path
-from vaelearn.quiz import records
+from vaelearn import records
+from vaelearn.errors import ProgressFileError, ProgressWarning
+from vaelearn.records import Attempt, read_attempts, record_path
 
 
 def test_record_path_follows_vaelearn_home(home, monkeypatch):
     assert record_path() == home / "progress.json"
     monkeypatch.delenv("VAELEARN_HOME")
     monkeypatch.setenv("HOME", "/somewhere")
-    assert record_path() == vaelearn.quiz.home_dir() / "progress.json"
-    assert vaelearn.quiz.home_dir().name == ".vaelearn"
+    assert record_path() == records.home_dir() / "progress.json"
+    assert records.home_dir().name == ".vaelearn"
 
 
 def test_check_records_each_attempt(home):
@@ -68,7 +70,7 @@ def test_progress_summarizes_per_quiz():
     eli5.check("goal", "B")
     eli5.check("generation", "B")
     welcome.check("encoder-outputs", 4)
-    report = vaelearn.quiz.progress()
+    report = vaelearn.progress.report()
     assert [(s.quiz, s.attempted, s.first_try, s.correct, s.total, s.score) for s in report] == [
         ("00_welcome", 1, 1, 1, 3, "1 / 3"),
         ("eli5", 2, 1, 2, 3, "1 / 3"),
@@ -79,19 +81,19 @@ def test_progress_summarizes_per_quiz():
 
 def test_progress_of_a_quiz_that_no_longer_exists_scores_against_attempts():
     records.record(Attempt.now("retired", "q1", "A", True))
-    (summary,) = vaelearn.quiz.progress()
+    (summary,) = vaelearn.progress.report()
     assert summary.total is None and summary.score == "1 / 1"
 
 
 def test_empty_progress_says_so():
-    report = vaelearn.quiz.progress()
+    report = vaelearn.progress.report()
     assert report == [] and str(report) == "No quiz attempts recorded yet."
 
 
 WRITER = """
 import sys, time
 from pathlib import Path
-from vaelearn.quiz import records
+from vaelearn import records
 go = Path(sys.argv[2])
 while not go.exists():
     time.sleep(0.001)
@@ -142,7 +144,7 @@ def test_unwritable_home_warns_once_and_keeps_attempts_in_memory(tmp_path, monke
     assert len(caught) == 1
     assert first.correct and not second.correct
     assert [a.question for a in records.attempts()] == ["goal", "generation"]
-    (summary,) = vaelearn.quiz.progress()
+    (summary,) = vaelearn.progress.report()
     assert (summary.attempted, summary.first_try) == (2, 1)
 
 
@@ -203,5 +205,5 @@ def test_summarize_merges_progress_files_from_two_machines(tmp_path, monkeypatch
         vaelearn.quiz.load("eli5").check("goal", answer)
         paths.append(record_path())
     merged = [attempt for path in paths for attempt in read_attempts(path)]
-    (summary,) = vaelearn.quiz.summarize(merged, totals={"eli5": 3})
+    (summary,) = vaelearn.progress.summarize(merged, totals={"eli5": 3})
     assert (summary.attempted, summary.first_try, summary.correct, summary.score) == (1, 0, 1, "0 / 3")

@@ -4,7 +4,7 @@ import ipywidgets as widgets
 import pytest
 
 import vaelearn.quiz
-from vaelearn.quiz import records
+from vaelearn import records
 
 
 def descendants(widget):

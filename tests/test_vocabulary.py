@@ -144,3 +144,11 @@ def test_numpydoc(name, function):
            if p.name not in ("self", "cls") and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)]
     if own and not _record(name):
         assert "Parameters\n----------" in doc, f"{name} takes {own} but has no Parameters section"
+
+
+@pytest.mark.parametrize("module_name", public_modules())
+def test_every_module_says_what_it_exports(module_name):
+    module = importlib.import_module(module_name)
+    assert hasattr(module, "__all__"), f"{module_name} has no __all__"
+    missing = [name for name in module.__all__ if not hasattr(module, name)]
+    assert not missing, f"{module_name}.__all__ names {missing}, which it does not define"

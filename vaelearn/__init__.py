@@ -50,6 +50,7 @@ import importlib
 import os
 
 from .backend import quiet_tensorflow_import
+from .deprecation import renamed_parameters as _renamed_parameters
 from .saving import register_with_keras as _register_with_keras
 
 quiet_tensorflow_import()
@@ -67,6 +68,7 @@ _SUBMODULES = (
 )
 
 
+@_renamed_parameters(n="seed")
 def seed(seed=None):
     """Make a run reproducible and return its seed.
 

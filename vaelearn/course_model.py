@@ -110,9 +110,10 @@ class CourseModel(keras.Model):
         return loss
 
     def _validation_data(self, validation_data):
+        """Keras' ``(x_val, y_val)`` form, from that tuple or from plain validation examples."""
         if validation_data is None:
             return None
-        if is_array_like(validation_data):
+        if not isinstance(validation_data, tuple):  # an array, or a list of sentences
             validation_data = (validation_data,)
         return self.keras_data(*validation_data)
 

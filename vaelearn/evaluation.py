@@ -12,6 +12,7 @@ from keras import ops
 
 from .batching import in_batches
 from .defaults import ROWS_PER_PASS
+from .deprecation import renamed_parameters
 from .objectives import gaussian_kl, log_normal, log_standard_normal, reparameterize
 
 __all__ = ["elbo", "iwae_bound", "pixel_entropy"]
@@ -95,6 +96,7 @@ def elbo(model, x, y=None, *, n_samples=1, seed=None, batch_size=None):
     return _over_batches(model, batch, x, y, n_samples, batch_size)
 
 
+@renamed_parameters(k="n_samples")
 def iwae_bound(model, x, y=None, *, n_samples=50, seed=None, batch_size=None):
     """Importance-weighted bound L_k = E[log 1/k sum_i p(x, z_i) / q(z_i|x)], k = ``n_samples``.
 
@@ -103,15 +105,10 @@ def iwae_bound(model, x, y=None, *, n_samples=50, seed=None, batch_size=None):
 
     Parameters
     ----------
-    model : vaelearn.models.VAE
-    x : array_like, shape (n, *model.example_shape)
-    y : array_like, shape (n,), optional
-        Labels, for a conditional model only.
+    model, x, y, seed, batch_size
+        As in :func:`elbo`.
     n_samples : int
         Importance samples k per example.
-    seed : int, optional
-    batch_size : int, optional
-        Examples per forward pass (default: about 2,048 draws per pass).
 
     Returns
     -------

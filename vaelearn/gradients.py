@@ -72,8 +72,13 @@ def _draw(mu, log_var, n_samples, seed):
 
 
 @renamed_parameters(n="n_samples")
-def score_function_estimates(f, mu, log_var, *, n_samples=1000, seed=None):
+def score_function_estimates(f, mu, log_var, *, n_samples=1000, seed=None, baseline=None):
     """REINFORCE: ``n_samples`` single-sample estimates of the gradient of E[f(z)].
+
+    Since E[d/dtheta log q(z)] = 0, subtracting a constant b from f changes no estimate's
+    mean, only its variance: (f(z) - b) d/dtheta log q(z) is the score function with a
+    **baseline** (a control variate). The best constant is near E[f(z)]; without one, an f
+    far from zero (a loss of a hundred nats) multiplies the noisy score by all of it.
 
     Parameters
     ----------
@@ -86,6 +91,10 @@ def score_function_estimates(f, mu, log_var, *, n_samples=1000, seed=None):
         Number of samples.
     seed : int, optional
         Seeds the draws.
+    baseline : None, float or "leave_one_out"
+        Subtracted from each f(z_i): None subtracts nothing; a number is a fixed baseline;
+        ``"leave_one_out"`` uses the mean of f over the other samples, which estimates E[f]
+        without depending on z_i, so every estimate stays unbiased.
 
     Returns
     -------
@@ -95,6 +104,12 @@ def score_function_estimates(f, mu, log_var, *, n_samples=1000, seed=None):
     mu, log_var, sigma, eps = _draw(mu, log_var, n_samples, seed)
     z = mu + sigma * eps
     values = np.asarray(f(z), dtype="float64").reshape(n_samples, 1)
+    if isinstance(baseline, str):
+        if baseline != "leave_one_out":
+            raise ValueError(f"baseline must be None, a number or 'leave_one_out', got {baseline!r}.")
+        baseline = (values.sum() - values) / (n_samples - 1)
+    if baseline is not None:
+        values = values - baseline
     # d/dmu log N(z; mu, sigma^2) = (z - mu) / sigma^2 = eps / sigma
     # d/dlog_var log N(z; mu, sigma^2) = ((z - mu)^2 / sigma^2 - 1) / 2 = (eps^2 - 1) / 2
     return Estimates(values * eps / sigma, values * 0.5 * (eps**2 - 1.0))

@@ -13,8 +13,9 @@ from sklearn.metrics import pairwise_distances
 from .randomness import numpy_generator
 
 __all__ = ["ACTIVE_UNIT_THRESHOLD", "ModeCoverage", "active_units", "factor_information",
-           "fit_judge", "kl_per_dimension", "latent_activity", "mode_coverage",
-           "mutual_information", "mutual_information_gap", "sample_diversity"]
+           "fit_judge", "judge_confidence", "kl_per_dimension", "latent_activity",
+           "mode_coverage", "mutual_information", "mutual_information_gap",
+           "nearest_neighbour_gap", "sample_diversity"]
 
 ACTIVE_UNIT_THRESHOLD = 0.01
 
@@ -166,6 +167,66 @@ def fit_judge(x, y, *, n_components=50, seed=None):
     random_state = int(numpy_generator(seed).integers(2**31 - 1))
     return make_pipeline(flatten, PCA(n_components, random_state=random_state),
                          LogisticRegression(max_iter=2000)).fit(x, y)
+
+
+def judge_confidence(judge, x):
+    """How sure a judge (:func:`fit_judge`) is of each image's class: its largest predicted
+    probability.
+
+    A measure of how much generated images look like *some* class, which blur does not
+    improve: blurring real digits lowers it, and the data's average image, which is near
+    every digit in pixel distance, gets a low one.
+
+    Parameters
+    ----------
+    judge : fitted classifier with ``predict_proba``
+    x : array_like, shape (n, H, W[, C])
+
+    Returns
+    -------
+    numpy.ndarray, shape (n,)
+        Between 1 / n_classes and 1.
+    """
+    return np.asarray(judge.predict_proba(np.asarray(x, dtype="float32")), dtype="float64").max(axis=1)
+
+
+def nearest_neighbour_gap(x, seen, unseen, *, y=None, y_seen=None, y_unseen=None):
+    """For each example, its distance to the nearest ``seen`` example minus its distance to the
+    nearest ``unseen`` one (Euclidean, on flattened pixels), within its class when labels are
+    given.
+
+    The memorisation test of a generator: ``seen`` are the images it trained on, ``unseen``
+    as many images of the same kind that it never saw. Samples that copy or stay close to
+    their training images have a negative gap; samples that are new, or images that merely
+    share the data's blur or style, are as near to unseen images as to seen ones (gap about 0),
+    because blur moves an image closer to both sets alike.
+
+    Parameters
+    ----------
+    x : array_like, shape (n, ...)
+    seen, unseen : array_like, shape (m, ...)
+        Two sets of equal size, drawn alike, so that both searches are equally easy.
+    y, y_seen, y_unseen : array_like of shape (n,), (m,), (m,), optional
+        Labels: compare each example with the examples of its own class only.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n,)
+    """
+    x, seen, unseen = (np.asarray(a, dtype="float64") for a in (x, seen, unseen))
+    if len(seen) != len(unseen):
+        raise ValueError(f"seen and unseen need the same size (so that both searches are "
+                         f"equally easy), got {len(seen)} and {len(unseen)}.")
+    flat = lambda a: a.reshape(len(a), -1)
+    if y is None:
+        return (pairwise_distances(flat(x), flat(seen)).min(axis=1)
+                - pairwise_distances(flat(x), flat(unseen)).min(axis=1))
+    y, y_seen, y_unseen = (np.asarray(a) for a in (y, y_seen, y_unseen))
+    gap = np.empty(len(x))
+    for label in np.unique(y):
+        mine = y == label
+        gap[mine] = nearest_neighbour_gap(x[mine], seen[y_seen == label], unseen[y_unseen == label])
+    return gap
 
 
 def factor_information(codes, factors, *, n_bins=20):

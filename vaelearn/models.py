@@ -27,12 +27,10 @@ import keras
 import numpy as np
 from keras import ops
 
-from . import objectives
+from . import course_model, networks, objectives
 from .batching import in_batches
-from .course_model import CourseModel
 from .defaults import HIDDEN, LEARNING_RATE, PREDICT_BATCH_SIZE, WARMUP_STEPS
 from .deprecation import forward_moved_names, renamed_parameters
-from .networks import Sampling, build_decoder, build_encoder, serializable
 from .randomness import numpy_generator, spawn_seeds
 from .validation import check_choice, check_count, check_examples, first_batch, is_array_like
 
@@ -42,7 +40,7 @@ __all__ = ["LIKELIHOODS", "Autoencoder", "ConditionalVAE", "LatentModel", "VAE",
 LIKELIHOODS = ("bernoulli", "gaussian")
 
 
-class LatentModel(CourseModel):
+class LatentModel(course_model.CourseModel):
     """What the image models share: a likelihood, labels for the conditional ones, input
     checks and batched NumPy-in, NumPy-out methods.
 
@@ -80,6 +78,7 @@ class LatentModel(CourseModel):
             self.decoder_log_std = self.add_weight(
                 shape=(), name="decoder_log_std", trainable=learned,
                 initializer=keras.initializers.Constant(0.0 if learned else math.log(decoder_std)))
+        self.built = True  # the networks are built already: the model can be saved unfitted
 
     @property
     def latent_dim(self):
@@ -166,6 +165,12 @@ class LatentModel(CourseModel):
     def _split_inputs(self, inputs):
         """(x, one-hot y or None) from what Keras passes to ``call``."""
         return (inputs, None) if self.n_classes is None else tuple(inputs)
+
+    def _encoded(self, x, y, batch_size):
+        """The encoder's outputs for examples ``x`` (checked first), a slice at a time."""
+        self.check_inputs(x)
+        return self._batched(lambda xb, yb: self.encoder(self.encoder_inputs(xb, yb)), x, y,
+                             batch_size)
 
     def _batched(self, fn, values, y, batch_size):
         """``fn(values_slice, labels_slice)`` over slices; labels None for an unconditional model."""
@@ -266,7 +271,8 @@ class LatentModel(CourseModel):
         -------
         numpy.ndarray, shape (n, latent_dim)
         """
-        raise NotImplementedError(f"{type(self).__name__} does not define transform()")
+        codes = self._encoded(x, y, batch_size)
+        return codes[0] if isinstance(codes, tuple) else codes  # a VAE's (z_mean, z_log_var)
 
     def decode(self, z, y=None, *, batch_size=PREDICT_BATCH_SIZE):
         """The mean image of p(x|z) for each code.
@@ -321,6 +327,7 @@ class LatentModel(CourseModel):
         numpy.ndarray, shape (n,)
             Nats.
         """
+        self.check_inputs(x)
         labels = self.labels(y, len(x))
         arrays = (x, z) if labels is None else (x, z, labels)
 
@@ -407,7 +414,7 @@ class LatentModel(CourseModel):
         return cls(**config)
 
 
-@serializable
+@networks.serializable
 class Autoencoder(LatentModel):
     """A plain deterministic autoencoder, trained on the reconstruction loss alone.
 
@@ -421,26 +428,8 @@ class Autoencoder(LatentModel):
         return {"reconstruction": self.decoder(self.decoder_inputs(code, y), training=training),
                 "target": x}
 
-    def transform(self, x, y=None, *, batch_size=PREDICT_BATCH_SIZE):
-        """The code z of each example.
 
-        Parameters
-        ----------
-        x : array_like, shape (n, *example_shape)
-        y : array_like, shape (n,), optional
-            Labels, for a conditional model only.
-        batch_size : int
-            Examples per forward pass.
-
-        Returns
-        -------
-        numpy.ndarray, shape (n, latent_dim)
-        """
-        return self._batched(lambda xb, yb: self.encoder(self.encoder_inputs(xb, yb)),
-                             x, y, batch_size)
-
-
-@serializable
+@networks.serializable
 class VAE(LatentModel):
     """A variational autoencoder trained on loss = reconstruction_loss + beta * kl_loss.
 
@@ -475,7 +464,7 @@ class VAE(LatentModel):
             raise ValueError("binarize=True draws binary pixels for a Bernoulli likelihood; "
                              "use likelihood='bernoulli' or binarize=False.")
         self.binarize = bool(binarize)
-        self.sampling = Sampling(seed=self.seed)
+        self.sampling = networks.Sampling(seed=self.seed)
         self.binarize_seed = keras.random.SeedGenerator(None if self.seed is None else self.seed + 1)
 
     def call(self, inputs, training=False):
@@ -502,31 +491,13 @@ class VAE(LatentModel):
         -------
         z_mean, z_log_var : numpy.ndarray, shape (n, latent_dim)
         """
-        return self._batched(lambda xb, yb: self.encoder(self.encoder_inputs(xb, yb)),
-                             x, y, batch_size)
-
-    def transform(self, x, y=None, *, batch_size=PREDICT_BATCH_SIZE):
-        """The posterior mean of each example: its point code.
-
-        Parameters
-        ----------
-        x : array_like, shape (n, *example_shape)
-        y : array_like, shape (n,), optional
-            Labels, for a conditional model only.
-        batch_size : int
-            Examples per forward pass.
-
-        Returns
-        -------
-        numpy.ndarray, shape (n, latent_dim)
-        """
-        return self.encode(x, y, batch_size=batch_size)[0]
+        return self._encoded(x, y, batch_size)
 
     def get_config(self):
         return {**super().get_config(), "binarize": self.binarize}
 
 
-@serializable
+@networks.serializable
 class ConditionalVAE(VAE):
     """A VAE whose encoder q(z | x, y) and decoder p(x | z, y) both see the label y.
 
@@ -593,11 +564,11 @@ def make_vae(example_shape, *, latent_dim=2, arch="mlp", hidden=HIDDEN, n_classe
     VAE or ConditionalVAE
     """
     encoder_seed, decoder_seed, model_seed = spawn_seeds(seed, 3)
-    networks = dict(arch=arch, hidden=hidden, n_classes=n_classes)
+    architecture = dict(arch=arch, hidden=hidden, n_classes=n_classes)
     options = dict(beta=beta, likelihood=likelihood, decoder_std=decoder_std,
                    free_bits=free_bits, binarize=binarize, seed=model_seed)
-    encoder = build_encoder(example_shape, latent_dim, seed=encoder_seed, **networks)
-    decoder = build_decoder(latent_dim, example_shape, seed=decoder_seed, **networks)
+    encoder = networks.build_encoder(example_shape, latent_dim, seed=encoder_seed, **architecture)
+    decoder = networks.build_decoder(latent_dim, example_shape, seed=decoder_seed, **architecture)
     vae = (VAE(encoder, decoder, **options) if n_classes is None
            else ConditionalVAE(encoder, decoder, n_classes=n_classes, **options))
     return _compiled(vae, learning_rate, warmup_steps)
@@ -626,9 +597,10 @@ def make_autoencoder(example_shape, *, latent_dim=2, arch="mlp", hidden=HIDDEN,
     Autoencoder
     """
     encoder_seed, decoder_seed = spawn_seeds(seed, 2)
-    encoder = build_encoder(example_shape, latent_dim, arch=arch, hidden=hidden,
-                            variational=False, seed=encoder_seed)
-    decoder = build_decoder(latent_dim, example_shape, arch=arch, hidden=hidden, seed=decoder_seed)
+    encoder = networks.build_encoder(example_shape, latent_dim, arch=arch, hidden=hidden,
+                                     variational=False, seed=encoder_seed)
+    decoder = networks.build_decoder(latent_dim, example_shape, arch=arch, hidden=hidden,
+                                     seed=decoder_seed)
     ae = Autoencoder(encoder, decoder, likelihood=likelihood, decoder_std=decoder_std)
     return _compiled(ae, learning_rate, warmup_steps)
 

@@ -12,6 +12,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from scipy.stats import norm
 
+from .deprecation import renamed_parameters
+
 __all__ = ["CATEGORICAL", "CourseFigure", "figure", "image_grid", "interpolation",
            "latent_manifold", "latent_scatter", "reconstructions", "training_curves"]
 
@@ -75,6 +77,7 @@ def image_grid(images, *, ncols=8, titles=None, size=1.2, title=None):
     return fig
 
 
+@renamed_parameters(n="ncols")
 def reconstructions(originals, reconstructed, *, ncols=10, size=1.2):
     """Originals (top row) above their reconstructions (bottom row).
 
@@ -102,6 +105,7 @@ def reconstructions(originals, reconstructed, *, ncols=10, size=1.2):
     return fig
 
 
+@renamed_parameters(labels="y")
 def latent_scatter(z, y=None, *, dims=(0, 1), title=None):
     """Codes on two of their dimensions, coloured by label.
 
@@ -138,6 +142,7 @@ def latent_scatter(z, y=None, *, dims=(0, 1), title=None):
     return fig
 
 
+@renamed_parameters(n="n_per_side")
 def latent_manifold(model, *, n_per_side=15, size=4.0):
     """Decode a square grid of 2-D codes at standard-normal quantiles (one batched decode).
 

@@ -99,6 +99,7 @@ class SequenceVAE(CourseModel):
         self.sampling = Sampling(seed=next(seeds))
         self.dropout_seed = keras.random.SeedGenerator(next(seeds))
         self._build_layers()
+        self.built = True  # every layer is built: the model can be saved unfitted
 
     def _build_layers(self):
         # Build every layer now, so that weights exist before fit (and load) without a call.
@@ -356,13 +357,8 @@ def make_sequence_vae(vocabulary, max_length, *, latent_dim=16, embedding_dim=32
         Tokens per sentence, its ``<eos>`` included.
     latent_dim, embedding_dim, units, beta, word_dropout, free_bits
         As in :class:`SequenceVAE`.
-    seed : int, optional
-        Seeds the initial weights and the model's draws while it trains.
-    learning_rate : float
-        Adam's learning rate after its warmup.
-    warmup_steps : int
-        Updates over which the learning rate rises to ``learning_rate``
-        (:meth:`~vaelearn.course_model.CourseModel.compile_with_defaults`).
+    seed, learning_rate, warmup_steps
+        As in :func:`vaelearn.models.make_vae`.
 
     Returns
     -------

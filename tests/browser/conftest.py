@@ -180,7 +180,8 @@ def lab(browser, tmp_path_factory):
     )
     # As on a learner's machine: the kernel's inline plots, and TensorFlow's start-up log left
     # to `import vaelearn` (a TF_CPP_MIN_LOG_LEVEL of ours would switch that off).
-    for name in ("MPLBACKEND", "TF_CPP_MIN_LOG_LEVEL", "VAELEARN_PROGRESS"):
+    for name in ("MPLBACKEND", "TF_CPP_MIN_LOG_LEVEL", "VAELEARN_TRAINING_DISPLAY",
+                 "VAELEARN_PROGRESS"):
         env.pop(name, None)
     token, port = secrets.token_hex(16), _free_port()
     log_path = root / "jupyterlab.log"

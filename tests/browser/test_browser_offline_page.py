@@ -75,12 +75,13 @@ def exported(tmp_path_factory):
         new_markdown_cell(FORMULAS),
         new_code_cell("import keras  # before vaelearn: TensorFlow logs at start-up\n"
                       "import vaelearn as vl\n\ndata = vl.data.load('digits')"),
-        new_code_cell("vae = vl.models.make_vae(data.image_shape, latent_dim=2, seed=0)\n"
+        new_code_cell("vae = vl.models.make_vae(data.example_shape, latent_dim=2, seed=0)\n"
                       "history = vae.fit(data.x_train, epochs=3, batch_size=64,\n"
-                      "                  callbacks=[vl.progress.LiveCurves()])"),
+                      "                  callbacks=[vl.training_display.LiveCurves()])"),
     ]), folder / "formulas.ipynb")
     env = {k: v for k, v in os.environ.items()
-           if k not in ("TF_CPP_MIN_LOG_LEVEL", "PYTEST_CURRENT_TEST", "VAELEARN_PROGRESS")}
+           if k not in ("TF_CPP_MIN_LOG_LEVEL", "PYTEST_CURRENT_TEST", "VAELEARN_TRAINING_DISPLAY",
+                         "VAELEARN_PROGRESS")}
     result = subprocess.run(
         [sys.executable, "-c", "import sys; from vaelearn.classroom.cli import main; "
          "sys.exit(main())", "run", "formulas.ipynb", "--out", "site"],

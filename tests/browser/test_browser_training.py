@@ -1,7 +1,7 @@
 """A training cell in JupyterLab: a progress bar and live curves while it trains, one summary
 line and a static figure after, and only those in the saved notebook.
 
-DOM hooks (see ``vaelearn.progress``): while training, tqdm's notebook bar carries the CSS
+DOM hooks (see ``vaelearn.training_display``): while training, tqdm's notebook bar carries the CSS
 class ``vaelearn-training-progress`` and the live curves ``vaelearn-live-curves``; after it,
 the summary line is a ``div.vaelearn-fit-summary`` and the curves an ordinary PNG output.
 """
@@ -30,10 +30,10 @@ def training_notebook(lab):
     path.parent.mkdir(exist_ok=True)
     nbformat.write(new_notebook(cells=[
         new_code_cell("import vaelearn as vl\n\nSEED = vl.seed()\ndata = vl.data.load('digits')"),
-        new_code_cell("vae = vl.models.make_vae(data.image_shape, latent_dim=2, seed=SEED)\n"
+        new_code_cell("vae = vl.models.make_vae(data.example_shape, latent_dim=2, seed=SEED)\n"
                       f"history = vae.fit(data.x_train, epochs={EPOCHS}, batch_size=64, "
                       "validation_data=data.x_test,\n"
-                      "                  callbacks=[vl.progress.LiveCurves()])"),
+                      "                  callbacks=[vl.training_display.LiveCurves()])"),
     ], metadata={"kernelspec": KERNEL}), path)
     return path
 

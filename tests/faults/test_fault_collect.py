@@ -13,7 +13,7 @@ import pytest
 from faultkit import one_error_line
 
 from vaelearn.classroom.cli import main
-from vaelearn.quiz import record_path
+from vaelearn.records import record_path
 
 
 def attempt(question="q1", response="A", correct=True, quiz="practice"):

@@ -19,7 +19,7 @@ from vaelearn.models import make_vae
 
 @pytest.fixture(scope="module")
 def vae(digits):
-    return make_vae(digits.image_shape, latent_dim=2, seed=0)
+    return make_vae(digits.example_shape, latent_dim=2, seed=0)
 
 
 def test_fit_on_no_examples_says_so(vae):
@@ -39,13 +39,13 @@ def test_no_examples_in_give_no_results_out(vae):
 
 
 def test_an_empty_batch_through_a_convolutional_model(digits):
-    conv = make_vae(digits.image_shape, latent_dim=2, arch="conv", hidden=(16,))
+    conv = make_vae(digits.example_shape, latent_dim=2, arch="conv", hidden=(16,))
     assert conv.reconstruct(np.zeros((0, 8, 8, 1), "float32")).shape == (0, 8, 8, 1)
 
 
 @pytest.mark.parametrize("n", [-1, 2.5, "4"])
 def test_sample_needs_a_count(vae, n):
-    with pytest.raises(ValueError, match="n is the number of images to sample"):
+    with pytest.raises(ValueError, match="n_samples is the number of images to sample"):
         vae.sample(n)
 
 
@@ -61,7 +61,7 @@ def test_a_batch_size_that_is_not_a_positive_integer(vae, digits, batch_size):
 @pytest.mark.parametrize("decoder_std", [0, -1.0, float("nan"), float("inf"), "fixed"])
 def test_decoder_std_must_be_positive_or_learned(digits, decoder_std):
     with pytest.raises(ValueError, match="decoder_std must be a positive number or 'learned'"):
-        make_vae(digits.image_shape, likelihood="gaussian", decoder_std=decoder_std)
+        make_vae(digits.example_shape, likelihood="gaussian", decoder_std=decoder_std)
 
 
 @pytest.mark.parametrize("returned, message", [
@@ -112,7 +112,7 @@ def test_a_py_dataset_is_checked_on_its_first_batch(vae, digits):
 
 
 def test_a_generator_cannot_be_checked_and_a_warning_says_so(digits):
-    vae = make_vae(digits.image_shape, latent_dim=2, seed=0)
+    vae = make_vae(digits.example_shape, latent_dim=2, seed=0)
     batches = ((digits.x_train[i:i + 16],) for i in range(0, 64, 16))
     with pytest.warns(UserWarning, match="fit\\(\\) cannot check inputs given as generator"):
         vae.fit(batches, epochs=1, steps_per_epoch=4, shuffle=False, verbose=0)

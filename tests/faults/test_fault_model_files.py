@@ -19,12 +19,13 @@ from faultkit import full_disk_open
 from keras.src.saving import saving_lib
 
 from vaelearn.errors import ModelFileError, UnwritablePathError
-from vaelearn.models import load_model, make_vae
+from vaelearn.models import make_vae
+from vaelearn.saving import load_model
 
 
 @pytest.fixture
 def vae(digits):
-    model = make_vae(digits.image_shape, latent_dim=2, seed=0)
+    model = make_vae(digits.example_shape, latent_dim=2, seed=0)
     model.fit(digits.x_train[:64], epochs=1, batch_size=32, verbose=0)
     return model
 
@@ -129,10 +130,8 @@ for path in sys.argv[1:]:
 @pytest.mark.parametrize("imports", ["import vaelearn\nimport keras", "import keras\nimport vaelearn"])
 def test_a_saved_model_loads_in_a_fresh_process_after_import_vaelearn(vae, digits, tmp_path,
                                                                         imports):
-    from vaelearn.conditional import make_conditional_vae
-
     vae.save(tmp_path / "vae.keras")
-    cvae = make_conditional_vae(digits.image_shape, n_classes=10, latent_dim=2)
+    cvae = make_vae(digits.example_shape, n_classes=10, latent_dim=2)
     cvae.build()
     cvae.save(tmp_path / "cvae.keras")
     result = subprocess.run([sys.executable, "-c", LOAD.format(imports=imports),

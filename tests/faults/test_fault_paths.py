@@ -18,8 +18,8 @@ import pytest
 from faultkit import CLI, full_disk_open, one_error_line
 from nbformat.v4 import new_code_cell, new_notebook
 
-from vaelearn import sources
-from vaelearn.classroom import doctor, fetch
+from vaelearn import download, sources
+from vaelearn.classroom import doctor
 from vaelearn.classroom.cli import main
 
 
@@ -67,7 +67,7 @@ def test_prefetch_into_a_data_folder_that_is_a_file(fake_mnist, tmp_path, capsys
 
 def test_prefetch_onto_a_full_disk(fake_mnist, tmp_path, monkeypatch, capsys):
     usb, _ = fake_mnist
-    monkeypatch.setattr(fetch, "open", full_disk_open(65536), raising=False)
+    monkeypatch.setattr(download, "open", full_disk_open(65536), raising=False)
     assert main(["prefetch", "mnist", "--from", str(usb)]) == 1
     one_error_line(capsys.readouterr().err, tmp_path / "datasets" / "mnist.npz", "the disk is full",
                    "Free some space, or set VAELEARN_DATA_DIR")
@@ -108,7 +108,7 @@ def an_attempt(home):
                          ids=["export", "collect"])
 class TestCSVOutput:
     def run(self, argv, output, capsys):
-        from vaelearn.quiz import record_path
+        from vaelearn.records import record_path
 
         code = main([a.format(progress=record_path()) for a in argv] + ["--output", str(output)])
         return code, capsys.readouterr().err

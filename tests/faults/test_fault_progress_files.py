@@ -18,7 +18,8 @@ from faultkit import one_error_line, tree
 
 import vaelearn.quiz
 from vaelearn.classroom.cli import main
-from vaelearn.quiz import ProgressWarning, read_attempts, record_path
+from vaelearn.errors import ProgressWarning
+from vaelearn.records import read_attempts, record_path
 
 GOOD = {"quiz": "eli5", "question": "goal", "response": "B", "correct": True,
         "time": "2025-01-31T12:00:00+00:00"}
@@ -117,7 +118,7 @@ def test_a_progress_json_that_is_a_folder(home, capsys):
 
 WRITER = """
 import sys
-from vaelearn.quiz import records
+from vaelearn import records
 print("writing", flush=True)
 for i in range(int(sys.argv[1]), 10**9):
     records.record(records.Attempt.now("loop", "q", i, True))
@@ -154,7 +155,7 @@ def test_progress_writers_killed_at_random_moments_never_lose_the_file(home):
 
 STUCK_WRITER = """
 import json, sys, time
-from vaelearn.quiz import records
+from vaelearn import records
 
 def dump_half_then_hang(data, file, **kwargs):
     file.write(json.dumps(data)[:100])

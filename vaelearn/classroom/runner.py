@@ -304,7 +304,7 @@ def run_all(paths, out_dir, *, cell_timeout=600, progress_bar=True):
     with tqdm(paths, unit="notebook", disable=not progress_bar) as bar:
         for path in bar:
             bar.set_postfix_str(Path(path).name)
-            results.append(run_notebook(path, out_dir, cell_timeout))
+            results.append(run_notebook(path, out_dir, cell_timeout=cell_timeout))
     return results
 
 

@@ -1,24 +1,11 @@
 """The grading engine of the exercises: the registry, and how an answer is checked.
 
-A notebook asks the learner to write a function (or a class), then calls
-``check(name, their_answer)``. Two kinds of exercise:
-
-- **compared**: the answer runs on test inputs and its outputs are compared with the
-  reference solution's (or judged by an ``accept`` rule where many outputs are right);
-- **judged**: a ``judge`` runs the answer the way the notebook will use it (computes
-  gradients through it, trains a small model with it, scores a test set with it) and says
-  what is wrong, if anything.
-
-An exercise may be both: its outputs are compared first, then it is judged.
-
-``check`` never raises for a wrong or unfinished answer: it returns a :class:`ExerciseResult`
-saying what went wrong. When a wrong answer matches a classic mistake, the result carries
-that mistake's hint, which points at the slip without giving the answer away. The
-reference stays hidden until the learner asks for ``solution(name)``; a learner who skips
-an exercise gets a working notebook with ``yours_or_solution(name, answer)``. Every
-checked attempt is recorded with the learner's records (``vaelearn progress`` shows them).
-
-Exercises are defined in the modules of this package with the :func:`exercise` decorator.
+Compared exercises run the answer on test inputs and compare its outputs with the
+reference's (or judge them by an ``accept`` rule); judged ones hand the answer to a ``judge``
+that uses it as the notebook will; a mistake that matches a classic one gets that mistake's
+hint. :func:`check` records each graded attempt in the learner's records; a failure of the
+learner's code is reported, never raised. Exercises register themselves with the
+:func:`exercise` decorator, in the other modules of this package.
 """
 
 import html
