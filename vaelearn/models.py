@@ -168,7 +168,7 @@ class LatentModel(course_model.CourseModel):
 
     def _encoded(self, x, y, batch_size):
         """The encoder's outputs for examples ``x`` (checked first), a slice at a time."""
-        self.check_inputs(x)
+        self.check_inputs(x, allow_empty=True)
         return self._batched(lambda xb, yb: self.encoder(self.encoder_inputs(xb, yb)), x, y,
                              batch_size)
 
@@ -207,15 +207,18 @@ class LatentModel(course_model.CourseModel):
 
     # Data checks ----------------------------------------------------------------------------
 
-    def check_inputs(self, x):
-        """Raise a ValueError that says how to fix examples that are empty, of the wrong
-        shape or out of the likelihood's range.
+    def check_inputs(self, x, *, allow_empty=False):
+        """Raise a ValueError that says how to fix examples that are empty (unless
+        ``allow_empty``), of the wrong shape or out of the likelihood's range.
 
         Parameters
         ----------
         x : array_like or tensor
+        allow_empty : bool
+            Whether no examples are fine: encoding none gives none, training on none is an error.
         """
-        check_examples(x, self.example_shape, unit_interval=self.likelihood == "bernoulli")
+        check_examples(x, self.example_shape, unit_interval=self.likelihood == "bernoulli",
+                       allow_empty=allow_empty)
 
     def keras_data(self, x, y=None, *, sample_weight=None):
         """Check ``x`` (and the labels ``y`` of a conditional model) and return them as

@@ -88,9 +88,9 @@ def to_numpy(data):
     return ops.convert_to_numpy(data) if ops.is_tensor(data) else np.asarray(data)
 
 
-def check_examples(x, example_shape, *, unit_interval=False):
-    """Raise a ValueError that says how to fix examples that are empty, of the wrong shape,
-    not finite or (with ``unit_interval``) outside [0, 1].
+def check_examples(x, example_shape, *, unit_interval=False, allow_empty=False):
+    """Raise a ValueError that says how to fix examples that are empty (unless
+    ``allow_empty``), of the wrong shape, not finite or (with ``unit_interval``) outside [0, 1].
 
     Parameters
     ----------
@@ -99,11 +99,13 @@ def check_examples(x, example_shape, *, unit_interval=False):
         The shape of one example the model expects.
     unit_interval : bool
         Whether values must lie in [0, 1] (a Bernoulli likelihood's pixels).
+    allow_empty : bool
+        Whether no examples at all are fine (encoding none gives none; training on none is not).
     """
     x = to_numpy(x)
     example_shape = tuple(example_shape)
     wanted = ", ".join(map(str, example_shape))
-    if x.ndim == 0 or len(x) == 0:
+    if x.ndim == 0 or (len(x) == 0 and not allow_empty):
         raise ValueError(f"Got no examples (an array shaped {x.shape}); pass at least one, "
                          f"shaped (n, {wanted}).")
     if x.shape[1:] != example_shape:
@@ -114,7 +116,7 @@ def check_examples(x, example_shape, *, unit_interval=False):
                          f"(an array shaped {x.shape}).{hint}")
     if not np.all(np.isfinite(x)):
         raise ValueError("The inputs contain NaN or infinite values.")
-    if unit_interval and (x.min() < 0 or x.max() > 1):
+    if unit_interval and x.size and (x.min() < 0 or x.max() > 1):
         raise ValueError(
             f"A Bernoulli likelihood needs inputs in [0, 1], got values in [{x.min():.3g}, "
             f"{x.max():.3g}]. Scale the data (e.g. x / 255) or use likelihood='gaussian'.")
