@@ -63,6 +63,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/nan_guard_overhead.py
 	$(BIN)/python bench/progress_overhead.py
 	$(BIN)/python bench/fraction_of_peak.py
+	$(BIN)/python bench/folder_load.py
 
 # The comparisons with what learners would pick instead (about 50 minutes; BENCHMARKS.md).
 bench-compare: $(COMPARE)/.installed-compare

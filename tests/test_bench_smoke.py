@@ -77,6 +77,15 @@ def test_import_time_quick(capsys):
     assert last_line(capsys).startswith("import_time_s: ")
 
 
+def test_folder_load_quick(capsys):
+    import folder_load
+
+    assert folder_load.main(["--quick"]) == 0
+    line = last_line(capsys)
+    assert line.startswith("folder_load_images_per_s: ")
+    assert float(line.split(": ", 1)[1]) > 0
+
+
 def test_course_runtime_on_a_tiny_notebook(tmp_path, capsys, monkeypatch):
     import course_runtime
     import nbformat

@@ -3,8 +3,8 @@
 Three floors, each importing only what stands beside or below it (ARCHITECTURE.md):
 
 - **the learning library** that the notebooks call: data (:mod:`~vaelearn.data`,
-  :mod:`~vaelearn.corpus`), networks (:mod:`~vaelearn.networks`), models
-  (:mod:`~vaelearn.models`, :mod:`~vaelearn.sequence`), the objective
+  :mod:`~vaelearn.folders`, :mod:`~vaelearn.corpus`), networks (:mod:`~vaelearn.networks`),
+  models (:mod:`~vaelearn.models`, :mod:`~vaelearn.sequence`), the objective
   (:mod:`~vaelearn.objectives`), evaluation (:mod:`~vaelearn.evaluation`,
   :mod:`~vaelearn.metrics`, :mod:`~vaelearn.anomaly`), training
   (:mod:`~vaelearn.training`, :mod:`~vaelearn.training_display`), figures
@@ -61,10 +61,10 @@ __all__ = ["seed"]
 _SUBMODULES = (
     "anomaly", "backend", "batching", "classroom", "conditional", "corpus", "course",
     "course_model", "data", "defaults", "deprecation", "display", "download", "errors",
-    "evaluation", "exercises", "explorer", "files", "gradients", "import_hooks", "losses",
-    "metrics", "models", "networks", "objectives", "plots", "progress", "quiz", "randomness",
-    "records", "saving", "sequence", "sources", "text", "training", "training_display",
-    "validation",
+    "evaluation", "exercises", "explorer", "files", "folders", "gradients", "import_hooks",
+    "losses", "metrics", "models", "networks", "objectives", "plots", "progress", "quiz",
+    "randomness", "records", "saving", "sequence", "sources", "text", "training",
+    "training_display", "validation",
 )
 
 

@@ -8,12 +8,16 @@ Offline, with nothing to download:
 
 ``load("mnist")`` and ``load("fashion_mnist")`` read Keras' cache files and download them only
 when asked; ``load("auto")`` (the notebooks' default) picks full MNIST if it is on disk and
-the bundled sample otherwise. ``make_ring`` builds the 2-D toy of the failure-mode lessons,
-and ``binarize`` turns grey levels into the binary pixels a Bernoulli likelihood describes.
+the bundled sample otherwise. ``from_folder`` reads any folder of images (one class per
+sub-folder) into the same kind of ``Dataset``, in grey or in colour ``(n, H, W, 3)``.
+``make_ring`` builds the 2-D toy of the failure-mode lessons, and ``binarize`` turns grey
+levels into the binary pixels a Bernoulli likelihood describes.
 """
 
 import gzip
+import numbers
 import os
+import warnings
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -21,12 +25,13 @@ from pathlib import Path
 import numpy as np
 
 from .deprecation import warn_renamed
-from .errors import CorruptCacheError, DatasetUnavailableError, UnknownDatasetError
+from .errors import (CorruptCacheError, DatasetUnavailableError, SkippedFilesWarning,
+                     UnknownDatasetError)
 from .randomness import numpy_generator
 from .sources import data_dir, file_digest, is_cached, remote_files, verify
 
 __all__ = ["DATASET_NAMES", "IMAGE_DATASETS", "SPRITE_SHAPES", "TOY_DATASETS", "Dataset",
-           "binarize", "load", "make_ring", "make_sprites"]
+           "binarize", "from_folder", "load", "make_ring", "make_sprites"]
 
 IMAGE_DATASETS = ("mnist_sample", "digits", "mnist", "fashion_mnist")
 TOY_DATASETS = ("ring",)
@@ -229,6 +234,88 @@ def _read_idx_files(paths):
 
 def _to_unit(images):
     return (images.astype("float32") / 255.0)[..., None]
+
+
+def from_folder(path, *, image_size, channels=3, test_fraction=0.2, seed=None, max_bytes=None):
+    """A folder of images as a Dataset: one class per sub-folder, split at random.
+
+    :func:`vaelearn.folders.read_folder` reads the folder: its layout (class sub-folders, or
+    the images alone), the formats it reads, and how each image is cropped (never padded)
+    and resized to ``image_size``. The split then puts ``test_fraction`` of each class in the
+    test split when every class has at least 2 images, else ``test_fraction`` of the whole
+    folder, keeping at least one image of each class (or of the folder) for training; both
+    splits come in random order. The files that are not readable images are named in one
+    :class:`~vaelearn.errors.SkippedFilesWarning`.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The folder.
+    image_size : int or (int, int)
+        The size of every image in pixels: a square's side, or (height, width).
+    channels : {3, 1}
+        3 for colour (RGB), 1 for grey.
+    test_fraction : float
+        The share of the images kept for testing, in [0, 1); 0 keeps them all for training
+        (the test arrays are then empty).
+    seed : int, optional
+        The split's seed: an int gives the same split every time.
+    max_bytes : int, optional
+        Refuse a folder whose images would take more memory than this (default: half the
+        memory available; see :func:`~vaelearn.folders.read_folder`).
+
+    Returns
+    -------
+    Dataset
+        Named after the folder: ``x_train``, ``x_test`` float32 in [0, 1] shaped ``(n,
+        height, width, channels)``, ``y_train``, ``y_test`` int labels ``(n,)``, and
+        ``info={"class_names": tuple of str (label i is class_names[i]), "skipped": list of
+        the skipped files' paths relative to the folder, "path": the folder, str}``.
+
+    Raises
+    ------
+    FolderNotFoundError, NotAFolderError, NoImagesError, FolderTooLargeError
+        See :func:`~vaelearn.folders.read_folder`.
+    """
+    from .folders import read_folder  # Pillow and tqdm, only for folders
+
+    _check_test_fraction(test_fraction)
+    folder = Path(path).expanduser().resolve()
+    images, y, class_names, skipped = read_folder(folder, image_size=image_size,
+                                                  channels=channels, max_bytes=max_bytes)
+    if skipped:
+        shown = ", ".join(skipped[:3]) + (", ..." if len(skipped) > 3 else "")
+        warnings.warn(SkippedFilesWarning(
+            f"Skipped {len(skipped)} file{'s' if len(skipped) != 1 else ''} in {folder} that "
+            f"are not readable images: {shown}"), stacklevel=2)
+    train, test = _split(y, test_fraction, numpy_generator(seed))
+    info = {"class_names": class_names, "skipped": skipped, "path": str(folder)}
+    return Dataset(folder.name, _scaled(images[train]), y[train], _scaled(images[test]), y[test],
+                   info=info)
+
+
+def _check_test_fraction(test_fraction):
+    valid = isinstance(test_fraction, numbers.Real) and not isinstance(test_fraction, bool)
+    if not (valid and 0 <= test_fraction < 1):
+        raise ValueError(f"test_fraction is the share of the images kept for testing, a number "
+                         f"in [0, 1); got {test_fraction!r}.")
+
+
+def _split(y, test_fraction, rng):
+    """Indices (train, test) into ``y``, each in random order (see :func:`from_folder`)."""
+    classes = [np.flatnonzero(y == label) for label in np.unique(y)]
+    groups = classes if min(len(c) for c in classes) >= 2 else [np.arange(len(y))]
+    test = []
+    for group in groups:
+        n_test = min(int(test_fraction * len(group) + 0.5), len(group) - 1)
+        test.append(rng.permutation(group)[:n_test])
+    test = np.concatenate(test)
+    return rng.permutation(np.setdiff1d(np.arange(len(y)), test)), rng.permutation(test)
+
+
+def _scaled(images):
+    """uint8 pixels as float32 in [0, 1]."""
+    return np.divide(images, np.float32(255), dtype="float32")
 
 
 def make_ring(n_train=4000, n_test=1000, *, n_modes=8, radius=1.0, sigma=0.05, seed=None):

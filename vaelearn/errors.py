@@ -3,17 +3,18 @@ how to fix it.
 
 They all derive from :class:`VaelearnError` (warnings from :class:`UserWarning`, a signal's
 stop from :class:`KeyboardInterrupt`) and from the built-in exception a caller would expect
-(``ValueError`` for bad values, ``OSError`` for files), so ``except ValueError`` keeps
-working.
+(``ValueError`` for bad values, ``OSError`` for files, ``MemoryError`` for data too large to
+hold), so ``except ValueError`` keeps working.
 """
 
 import signal
 from pathlib import Path
 
-__all__ = ["CorruptCacheError", "DatasetUnavailableError", "Interrupted", "ModelFileError",
-           "NotebookCopyError", "ProgressFileError", "ProgressVersionError", "ProgressWarning",
-           "QuizFormatError", "TrainingDivergedError", "UnknownDatasetError",
-           "UnwritablePathError", "UsageError", "VaelearnError"]
+__all__ = ["CorruptCacheError", "DatasetUnavailableError", "FolderNotFoundError",
+           "FolderTooLargeError", "Interrupted", "ModelFileError", "NoImagesError",
+           "NotAFolderError", "NotebookCopyError", "ProgressFileError", "ProgressVersionError",
+           "ProgressWarning", "QuizFormatError", "SkippedFilesWarning", "TrainingDivergedError",
+           "UnknownDatasetError", "UnwritablePathError", "UsageError", "VaelearnError"]
 
 
 class VaelearnError(Exception):
@@ -30,6 +31,26 @@ class DatasetUnavailableError(VaelearnError, RuntimeError):
 
 class CorruptCacheError(DatasetUnavailableError):
     """A cached dataset file whose checksum or format is wrong."""
+
+
+class FolderNotFoundError(VaelearnError, FileNotFoundError):
+    """A folder of images that does not exist."""
+
+
+class NotAFolderError(VaelearnError, NotADirectoryError):
+    """A path to read images from that is a file, not a folder."""
+
+
+class NoImagesError(VaelearnError, ValueError):
+    """A folder that holds no image file vaelearn can read."""
+
+
+class FolderTooLargeError(VaelearnError, MemoryError):
+    """A folder of images whose arrays would not fit in the memory allowed for them."""
+
+
+class SkippedFilesWarning(UserWarning):
+    """Files of a folder of images that were left out: not images, unreadable or truncated."""
 
 
 class TrainingDivergedError(VaelearnError, FloatingPointError):
