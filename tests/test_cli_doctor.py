@@ -34,12 +34,12 @@ def test_ready_machine_passes_with_notes_for_missing_datasets(tmp_path, capsys):
     out = capsys.readouterr().out
     for name in ("python", "tensorflow", "keras", "numpy", "ipywidgets", "jupyterlab",
                  "jupyterlab_widgets", "device", "widgets", "quizzes", "notebooks",
-                 "dataset mnist_sample", "dataset digits"):
+                 "dataset mnist_sample", "dataset emoji", "dataset digits"):
         assert line(out, name).startswith("ok ")
     assert line(out, "dataset mnist").startswith("note")
     assert "vaelearn prefetch mnist" in line(out, "dataset mnist")
     assert str(tmp_path / "home") in line(out, "VAELEARN_HOME")
-    assert out.splitlines()[-1].startswith("PASS: all 16 checks passed (2 notes)")
+    assert out.splitlines()[-1].startswith("PASS: all 17 checks passed (2 notes)")
 
 
 def test_verified_dataset_passes(tmp_path, monkeypatch, capsys):
@@ -61,7 +61,7 @@ def test_corrupt_dataset_fails(tmp_path, capsys):
     out = capsys.readouterr().out
     assert line(out, "dataset mnist").startswith("fail")
     assert "corrupt or truncated" in line(out, "dataset mnist")
-    assert out.splitlines()[-1] == "FAIL: 1 of 16 checks failed (dataset mnist)."
+    assert out.splitlines()[-1] == "FAIL: 1 of 17 checks failed (dataset mnist)."
 
 
 def test_unwritable_home_fails(tmp_path, monkeypatch, capsys):
@@ -99,7 +99,7 @@ def test_missing_quizzes_and_notebooks_fail_with_the_fix(tmp_path, monkeypatch, 
         assert line(out, name).startswith("fail")
         assert str(tmp_path / "site-packages" / "vaelearn" / "bundled" / name) in line(out, name)
         assert "pip install --force-reinstall vaelearn" in line(out, name)
-    assert out.splitlines()[-1] == "FAIL: 2 of 16 checks failed (quizzes, notebooks)."
+    assert out.splitlines()[-1] == "FAIL: 2 of 17 checks failed (quizzes, notebooks)."
 
 
 def test_device_check_names_the_backend_and_its_devices():
@@ -128,3 +128,15 @@ def test_a_damaged_bundled_mnist_sample_fails_with_the_fix(tmp_path, monkeypatch
     monkeypatch.setattr(vaelearn.data, "MNIST_SAMPLE", damaged)
     assert main(["doctor"]) == 1
     assert "reinstall vaelearn" in line(capsys.readouterr().out, "dataset mnist_sample")
+
+
+def test_a_damaged_bundled_emoji_file_fails_with_the_fix(tmp_path, monkeypatch, capsys):
+    import vaelearn.data
+
+    damaged = tmp_path / "emoji.npz"
+    damaged.write_bytes(b"not the emoji")
+    monkeypatch.setattr(vaelearn.data, "EMOJI", damaged)
+    assert main(["doctor"]) == 1
+    out = capsys.readouterr().out
+    assert "reinstall vaelearn" in line(out, "dataset emoji")
+    assert line(out, "dataset mnist_sample").startswith("ok ")

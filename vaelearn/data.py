@@ -1,10 +1,14 @@
-"""Datasets for the course, as float32 arrays in [0, 1] shaped ``(n, H, W, 1)``.
+"""Datasets for the course, as float32 arrays in [0, 1] shaped ``(n, H, W, C)``.
 
 Offline, with nothing to download:
 
 - ``load("mnist_sample")``: 10,000 real 28x28 MNIST digits that ship inside this package
   (8,000 for training, 2,000 for testing, a fixed split stratified by digit);
-- ``load("digits")``: scikit-learn's 1,797 8x8 digits, the fast option.
+- ``load("digits")``: scikit-learn's 1,797 8x8 digits, the fast option;
+- ``load("emoji")``: 3,747 32x32 colour drawings of Twitter's Twemoji (CC BY 4.0) that ship
+  inside this package, in 9 categories (2,997 for training, 750 for testing, a fixed split
+  stratified by category). They are ``(n, 32, 32, 3)``; the other named datasets are grey
+  ``(n, H, W, 1)``, and the notebooks use those.
 
 ``load("mnist")`` and ``load("fashion_mnist")`` read Keras' cache files and download them only
 when asked; ``load("auto")`` (the notebooks' default) picks full MNIST if it is on disk and
@@ -30,10 +34,11 @@ from .errors import (CorruptCacheError, DatasetUnavailableError, SkippedFilesWar
 from .randomness import numpy_generator
 from .sources import data_dir, file_digest, is_cached, remote_files, verify
 
-__all__ = ["DATASET_NAMES", "IMAGE_DATASETS", "SPRITE_SHAPES", "TOY_DATASETS", "Dataset",
-           "binarize", "from_folder", "load", "make_ring", "make_sprites"]
+__all__ = ["COLOUR_DATASETS", "DATASET_NAMES", "IMAGE_DATASETS", "SPRITE_SHAPES", "TOY_DATASETS",
+           "Dataset", "binarize", "from_folder", "load", "make_ring", "make_sprites"]
 
-IMAGE_DATASETS = ("mnist_sample", "digits", "mnist", "fashion_mnist")
+IMAGE_DATASETS = ("mnist_sample", "digits", "emoji", "mnist", "fashion_mnist")
+COLOUR_DATASETS = ("emoji",)  # the notebooks are written for grey images: not for $VAELEARN_DATASET
 TOY_DATASETS = ("ring",)
 DATASET_NAMES = ("auto",) + IMAGE_DATASETS + TOY_DATASETS
 
@@ -118,8 +123,10 @@ def load(name=None, *, download=False):
 
     Parameters
     ----------
-    name : {"auto", "mnist_sample", "digits", "mnist", "fashion_mnist", "ring"}, optional
-        ``None`` means ``$VAELEARN_DATASET`` if set, else ``"auto"``.
+    name : {"auto", "mnist_sample", "digits", "emoji", "mnist", "fashion_mnist", "ring"}, optional
+        ``None`` means ``$VAELEARN_DATASET`` if set, else ``"auto"``. ``"emoji"`` is in
+        colour, with ``info={"class_names": tuple of str}`` (label i is ``class_names[i]``);
+        the notebooks are written for grey images, so ``$VAELEARN_DATASET`` cannot name it.
     download : bool
         Allow a download when a dataset is not cached. Nothing is downloaded otherwise.
 
@@ -127,13 +134,16 @@ def load(name=None, *, download=False):
     -------
     Dataset
     """
-    name = name or os.environ.get("VAELEARN_DATASET") or "auto"
+    if not name:
+        name = _dataset_setting()
     if name == "auto":
         return _load_auto()
     if name == "mnist_sample":
         return _load_mnist_sample()
     if name == "digits":
         return _load_digits()
+    if name == "emoji":
+        return _load_emoji()
     if name == "ring":
         return make_ring()
     if name in ("mnist", "fashion_mnist"):
@@ -141,6 +151,18 @@ def load(name=None, *, download=False):
     raise UnknownDatasetError(
         f"Unknown dataset {name!r}. Valid names: {', '.join(DATASET_NAMES)}."
     )
+
+
+def _dataset_setting():
+    """``$VAELEARN_DATASET``, or "auto"; a colour dataset there is refused in one line."""
+    name = os.environ.get("VAELEARN_DATASET") or "auto"
+    if name in COLOUR_DATASETS:
+        grey = ", ".join(n for n in IMAGE_DATASETS if n not in COLOUR_DATASETS)
+        raise UnknownDatasetError(
+            f"VAELEARN_DATASET={name}: the notebooks are written for grey images ({grey} or auto); "
+            f"set one of those, and load the colour {name} with vl.data.load({name!r}) in your "
+            "own code.")
+    return name
 
 
 def _load_auto():
@@ -158,21 +180,37 @@ def _load_auto():
 
 MNIST_SAMPLE = Path(__file__).parent / "bundled" / "mnist_sample.npz"
 MNIST_SAMPLE_SHA256 = "155ca4bb5147e48dc7849914ddbc8d911a4e6317b70481c1b5cf5a4aeccf8fd9"
+# Written by tools/make_emoji_sample.py from the npm package emoji-datasource-twitter 16.0.0.
+EMOJI = Path(__file__).parent / "bundled" / "emoji.npz"
+EMOJI_SHA256 = "12b2623bdc0dd8a7bb1b63570bd4045f939a68499c9c4207abca3be103cca4d9"
+REINSTALL = "Reinstall vaelearn (pip install --force-reinstall vaelearn)"
 
 
 def _load_mnist_sample():
-    try:
-        digest = file_digest(MNIST_SAMPLE, "sha256")
-        if digest != MNIST_SAMPLE_SHA256:
-            raise ValueError(f"sha256 {digest[:12]}..., expected {MNIST_SAMPLE_SHA256[:12]}...")
-        (x_train, y_train), (x_test, y_test) = _read_mnist_npz(MNIST_SAMPLE)
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as e:
-        raise CorruptCacheError(
-            f"The bundled MNIST sample {MNIST_SAMPLE} is missing or damaged ({e}). Reinstall "
-            "vaelearn (pip install --force-reinstall vaelearn), or use load('digits')."
-        ) from e
+    (x_train, y_train), (x_test, y_test) = _read_bundled(
+        MNIST_SAMPLE, MNIST_SAMPLE_SHA256, _read_mnist_npz, what="MNIST sample",
+        fix=f"{REINSTALL}, or use load('digits').")
     return Dataset("mnist_sample", _to_unit(x_train), y_train.astype("int64"),
                    _to_unit(x_test), y_test.astype("int64"))
+
+
+def _load_emoji():
+    (x_train, y_train), (x_test, y_test), class_names = _read_bundled(
+        EMOJI, EMOJI_SHA256, _read_emoji_npz, what="emoji dataset", fix=f"{REINSTALL}.")
+    return Dataset("emoji", _scaled(x_train), y_train.astype("int64"), _scaled(x_test),
+                   y_test.astype("int64"), info={"class_names": class_names})
+
+
+def _read_bundled(path, sha256, read, *, what, fix):
+    """``read(path)`` once the file's SHA-256 matches; a one-line error naming it otherwise."""
+    try:
+        digest = file_digest(path, "sha256")
+        if digest != sha256:
+            raise ValueError(f"sha256 {digest[:12]}..., expected {sha256[:12]}...")
+        return read(path)
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as e:
+        raise CorruptCacheError(
+            f"The bundled {what} {path} is missing or damaged ({e}). {fix}") from e
 
 
 def _load_digits():
@@ -217,6 +255,12 @@ def _load_cached(name, download):
 def _read_mnist_npz(path):
     with np.load(path, allow_pickle=False) as f:
         return (f["x_train"], f["y_train"]), (f["x_test"], f["y_test"])
+
+
+def _read_emoji_npz(path):
+    with np.load(path, allow_pickle=False) as f:
+        class_names = tuple(str(name) for name in f["class_names"])
+        return (f["x_train"], f["y_train"]), (f["x_test"], f["y_test"]), class_names
 
 
 def _read_idx_files(paths):

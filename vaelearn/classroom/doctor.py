@@ -158,15 +158,12 @@ def _lab_extension_folder():
 
 
 def check_datasets():
-    """The bundled MNIST sample and digits, then each downloadable dataset: verified, missing
-    or corrupt."""
-    from ..data import MNIST_SAMPLE, MNIST_SAMPLE_SHA256
+    """The bundled MNIST sample, emoji and digits, then each downloadable dataset: verified,
+    missing or corrupt."""
+    from ..data import EMOJI, EMOJI_SHA256, MNIST_SAMPLE, MNIST_SAMPLE_SHA256
 
-    if file_digest_or_none(MNIST_SAMPLE) == MNIST_SAMPLE_SHA256:
-        checks = [Check("dataset mnist_sample", OK, "bundled with vaelearn, checksum verified")]
-    else:
-        checks = [Check("dataset mnist_sample", FAIL, f"{MNIST_SAMPLE} is missing or damaged: "
-                        "reinstall vaelearn (pip install --force-reinstall vaelearn)")]
+    checks = [_check_bundled("mnist_sample", MNIST_SAMPLE, MNIST_SAMPLE_SHA256),
+              _check_bundled("emoji", EMOJI, EMOJI_SHA256)]
     if installed_version(("scikit-learn",)) is None:
         checks.append(Check("dataset digits", FAIL, "scikit-learn, which bundles it, is not installed"))
     else:
@@ -188,6 +185,14 @@ def check_datasets():
         else:
             checks.append(Check(f"dataset {name}", OK, f"verified in {data_dir()}"))
     return checks
+
+
+def _check_bundled(name, path, sha256):
+    """Whether the dataset file that ships with vaelearn is there, with its checksum."""
+    if file_digest_or_none(path) == sha256:
+        return Check(f"dataset {name}", OK, "bundled with vaelearn, checksum verified")
+    return Check(f"dataset {name}", FAIL, f"{path} is missing or damaged: "
+                 "reinstall vaelearn (pip install --force-reinstall vaelearn)")
 
 
 def file_digest_or_none(path):
