@@ -1,8 +1,9 @@
 """What every model of the course promises, checked once for each kind of model.
 
-The four kinds: the plain autoencoder (``make_autoencoder``), the VAE (``make_vae``), the
-conditional VAE (``make_vae(n_classes=...)``) and the sequence VAE (``make_sequence_vae``),
-each on tiny data (48 examples, 2 epochs). Each file of model-specific tests
+The five kinds: the plain autoencoder (``make_autoencoder``), the VAE (``make_vae``), the
+conditional VAE (``make_vae(n_classes=...)``), the VAE of 8-bit pixels
+(``make_vae(likelihood="logistic")``, whose likelihood has a weight of its own) and the
+sequence VAE (``make_sequence_vae``), each on tiny data (48 examples, 2 epochs). Each file of model-specific tests
 (test_models.py, test_conditional.py, test_text.py) keeps only what one kind does alone.
 """
 
@@ -20,9 +21,9 @@ from vaelearn.models import VAE, Autoencoder, ConditionalVAE, make_autoencoder, 
 from vaelearn.networks import build_decoder, build_encoder
 from vaelearn.sequence import SequenceVAE, make_sequence_vae
 
-KINDS = ["autoencoder", "vae", "conditional", "sequence"]
+KINDS = ["autoencoder", "vae", "conditional", "logistic", "sequence"]
 CLASSES = {"autoencoder": Autoencoder, "vae": VAE, "conditional": ConditionalVAE,
-           "sequence": SequenceVAE}
+           "logistic": VAE, "sequence": SequenceVAE}
 N_TRAIN, N_VAL, BATCH = 48, 16, 16
 BETA = 0.5  # not 1, so that a loss that forgot beta does not add up
 LATENT = 2
@@ -40,6 +41,7 @@ class Case:
     y: object = None
     y_val: object = None
     example_shape: tuple = ()
+    likelihood: str = "bernoulli"
     make: object = field(default=None, repr=False)
 
     @property
@@ -80,12 +82,17 @@ def make_case(kind, digits, corpus):
                                        seed=seed),
         "conditional": lambda seed=0: make_vae(shape, n_classes=N_CLASSES, latent_dim=LATENT,
                                                hidden=HIDDEN, beta=BETA, seed=seed),
+        "logistic": lambda seed=0: make_vae(shape, latent_dim=LATENT, hidden=HIDDEN, beta=BETA,
+                                            likelihood="logistic", seed=seed),
     }
     labelled = kind == "conditional"
-    return Case(kind, digits.x_train[:N_TRAIN], digits.x_test[:N_VAL],
-                y=digits.y_train[:N_TRAIN] if labelled else None,
+    likelihood = "logistic" if kind == "logistic" else "bernoulli"
+    x, x_val = digits.x_train[:N_TRAIN], digits.x_test[:N_VAL]
+    if likelihood == "logistic":  # the digits' 17 grey levels, moved onto the 8-bit grid
+        x, x_val = ((np.round(a * 255) / 255).astype("float32") for a in (x, x_val))
+    return Case(kind, x, x_val, y=digits.y_train[:N_TRAIN] if labelled else None,
                 y_val=digits.y_test[:N_VAL] if labelled else None,
-                example_shape=shape, make=makers[kind])
+                example_shape=shape, likelihood=likelihood, make=makers[kind])
 
 
 @pytest.fixture(params=KINDS)
@@ -230,8 +237,8 @@ def test_the_loss_weights_each_example_as_keras_does(case):
     first two examples alone."""
     model = case.make()
     if case.images:
-        # Digits and blank images, decoded as logits of 3 for every pixel: the blank
-        # images lose far more than the digits.
+        # Digits and blank images, decoded as 3 for every pixel (a logit, or a logistic's
+        # location above 1): the blank images lose far more than the digits.
         x = np.concatenate([case.x[:2], np.zeros_like(case.x[:2])])
     else:
         by_length = sorted(case.x, key=lambda s: len(s.split()))  # a loss per word
@@ -290,7 +297,7 @@ def regularized(case):
     elif case.conditional:
         model = ConditionalVAE(encoder, decoder, n_classes=N_CLASSES, beta=BETA, seed=4)
     else:
-        model = VAE(encoder, decoder, beta=BETA, seed=4)
+        model = VAE(encoder, decoder, beta=BETA, likelihood=case.likelihood, seed=4)
     model.compile_with_defaults()
     return model, penalized.kernel
 

@@ -48,8 +48,8 @@ class VAEAnomalyDetector(OutlierMixin, BaseEstimator):
         Hidden layer sizes of the MLP encoder (mirrored in the decoder).
     beta : float
         Weight of the KL term.
-    likelihood : {"bernoulli", "gaussian"}
-        The decoder's likelihood; "bernoulli" needs inputs in [0, 1].
+    likelihood : {"bernoulli", "gaussian", "logistic"}
+        The decoder's likelihood; "bernoulli" and "logistic" need inputs in [0, 1].
     decoder_std : float or "learned"
         The Gaussian likelihood's standard deviation (ignored by "bernoulli").
     score : {"reconstruction", "elbo", "iwae", "elbo_minus_entropy"}

@@ -4,8 +4,8 @@ Each was measured on the bundled MNIST on a laptop CPU (BENCHMARKS.md); a lesson
 another value passes it, and says why.
 """
 
-__all__ = ["BATCH_SIZE", "HIDDEN", "LEARNING_RATE", "PREDICT_BATCH_SIZE", "ROWS_PER_PASS",
-           "STEPS_PER_EXECUTION", "WARMUP_STEPS"]
+__all__ = ["BATCH_SIZE", "HIDDEN", "LEARNING_RATE", "LOGISTIC_INITIAL_SCALE", "PIXEL_LEVELS",
+           "PREDICT_BATCH_SIZE", "ROWS_PER_PASS", "STEPS_PER_EXECUTION", "WARMUP_STEPS"]
 
 # Small batches leave the early plateau sooner; with several steps per compiled call they
 # cost little throughput on a laptop CPU. On the bundled MNIST, 16 reached the held-out
@@ -27,3 +27,9 @@ PREDICT_BATCH_SIZE = 1024
 # Rows per forward pass when each example is repeated once per draw (the ELBO's and the
 # importance-weighted bound's Monte-Carlo draws): examples per pass = ROWS_PER_PASS // draws.
 ROWS_PER_PASS = 2048
+# The levels of an 8-bit pixel, k / 255 for k = 0..255 in the course's images: what the
+# discretized logistic likelihood and bits per dimension count.
+PIXEL_LEVELS = 256
+# The discretized logistic likelihood's scale before training, as a fraction of [0, 1]: 8 of
+# the 255 steps between pixel levels.
+LOGISTIC_INITIAL_SCALE = 8 / (PIXEL_LEVELS - 1)

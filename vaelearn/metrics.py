@@ -1,23 +1,55 @@
 """Numbers that describe a trained VAE: latent usage, information, coverage, diversity,
-disentanglement.
+disentanglement, and log-likelihoods in bits per dimension.
 
 Plain NumPy arrays in, floats or arrays out; nothing here needs the model itself.
 """
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.special import logsumexp
 from sklearn.metrics import pairwise_distances
 
+from .defaults import PIXEL_LEVELS
 from .randomness import numpy_generator
 
-__all__ = ["ACTIVE_UNIT_THRESHOLD", "ModeCoverage", "active_units", "factor_information",
-           "fit_judge", "judge_confidence", "kl_per_dimension", "latent_activity",
-           "mode_coverage", "mutual_information", "mutual_information_gap",
+__all__ = ["ACTIVE_UNIT_THRESHOLD", "ModeCoverage", "active_units", "bits_per_dim_from_nats",
+           "factor_information", "fit_judge", "judge_confidence", "kl_per_dimension",
+           "latent_activity", "mode_coverage", "mutual_information", "mutual_information_gap",
            "nearest_neighbour_gap", "sample_diversity"]
 
 ACTIVE_UNIT_THRESHOLD = 0.01
+
+
+def bits_per_dim_from_nats(log_likelihood, example_shape, *, continuous=False):
+    """Log-likelihoods in nats per example as bits per dimension, the unit image models report.
+
+    Discrete (a probability of 8-bit pixels): -log p(x) / (D ln 2), D = prod(example_shape).
+    Continuous (a density over [0, 1]^D): the density of the same pixels on the 0..255 scale,
+    where each level owns a bin of width 1 out of [0, 256): -(log p(x) - D ln 256) / (D ln 2)
+    (Theis et al., 2016; Papamakarios et al., 2017). A uniform probability over the 256 levels
+    and a uniform density on [0, 1]^D are both 8 bits per dimension.
+
+    Parameters
+    ----------
+    log_likelihood : array_like, shape (n,)
+        log p(x) of each example, in nats.
+    example_shape : tuple of int
+        The shape of one example, whose size is D.
+    continuous : bool
+        Whether ``log_likelihood`` is a density over [0, 1]^D rather than a probability.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n,)
+        Bits per dimension, float64.
+    """
+    n_dims = math.prod(example_shape)
+    log_likelihood = np.asarray(log_likelihood, dtype="float64")
+    if continuous:
+        log_likelihood = log_likelihood - n_dims * math.log(PIXEL_LEVELS)
+    return -log_likelihood / (n_dims * math.log(2.0))
 
 
 def latent_activity(z_mean):

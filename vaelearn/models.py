@@ -13,10 +13,12 @@ Typical use::
 
 Every model takes and returns NumPy arrays; labels ``y`` go where Keras puts them (after
 ``x``) and only conditional models take them. The decoder outputs Bernoulli logits
-(``likelihood="bernoulli"``) or Gaussian means (``likelihood="gaussian"``); ``decode``,
-``reconstruct`` and ``sample`` return mean images in data space. ``model.save("vae.keras")``
-writes the file atomically, and :func:`vaelearn.saving.load_model` (or
-``keras.saving.load_model`` after ``import vaelearn``) reads it back.
+(``likelihood="bernoulli"``), Gaussian means (``likelihood="gaussian"``) or the locations
+of discretized logistics over the 256 levels of 8-bit pixels (``likelihood="logistic"``);
+``decode``, ``reconstruct`` and ``sample`` return mean images in data space.
+``model.save("vae.keras")`` writes the file atomically, and
+:func:`vaelearn.saving.load_model` (or ``keras.saving.load_model`` after ``import vaelearn``)
+reads it back.
 """
 
 import math
@@ -29,7 +31,8 @@ from keras import ops
 
 from . import course_model, networks, objectives
 from .batching import in_batches
-from .defaults import HIDDEN, LEARNING_RATE, PREDICT_BATCH_SIZE, WARMUP_STEPS
+from .defaults import (HIDDEN, LEARNING_RATE, LOGISTIC_INITIAL_SCALE, PIXEL_LEVELS,
+                       PREDICT_BATCH_SIZE, WARMUP_STEPS)
 from .deprecation import forward_moved_names, renamed_parameters
 from .randomness import numpy_generator, spawn_seeds
 from .validation import check_choice, check_count, check_examples, first_batch, is_array_like
@@ -37,7 +40,9 @@ from .validation import check_choice, check_count, check_examples, first_batch, 
 __all__ = ["LIKELIHOODS", "Autoencoder", "ConditionalVAE", "LatentModel", "VAE",
            "make_autoencoder", "make_vae"]
 
-LIKELIHOODS = ("bernoulli", "gaussian")
+LIKELIHOODS = ("bernoulli", "gaussian", "logistic")
+# The likelihoods of pixels in [0, 1]: their inputs are checked to lie there.
+_UNIT_INTERVAL_LIKELIHOODS = ("bernoulli", "logistic")
 
 
 class LatentModel(course_model.CourseModel):
@@ -50,10 +55,16 @@ class LatentModel(course_model.CourseModel):
         From :func:`~vaelearn.networks.build_encoder` and
         :func:`~vaelearn.networks.build_decoder` (with ``n_classes``, networks that also
         take one-hot labels).
-    likelihood : {"bernoulli", "gaussian"}
-        How the decoder's output is read: Bernoulli logits, or the means of Gaussians.
+    likelihood : {"bernoulli", "gaussian", "logistic"}
+        How the decoder's output is read: Bernoulli logits, the means of Gaussians, or the
+        locations of discretized logistics over the 8-bit levels k / 255
+        (:func:`~vaelearn.objectives.discretized_logistic_log_likelihood`), whose scale is
+        learned, one per channel (``decoder_log_scale``, starting at
+        :data:`~vaelearn.defaults.LOGISTIC_INITIAL_SCALE`). "bernoulli" and "logistic"
+        need inputs in [0, 1].
     decoder_std : float or "learned"
-        The Gaussian likelihood's standard deviation (ignored by "bernoulli").
+        The Gaussian likelihood's standard deviation, one for every pixel (ignored by the
+        others).
     n_classes : int, optional
         The number of classes of a conditional model's labels.
     **kwargs
@@ -73,12 +84,24 @@ class LatentModel(course_model.CourseModel):
         self.likelihood = likelihood
         self.decoder_std = decoder_std
         self.n_classes = None if n_classes is None else int(n_classes)
-        if likelihood == "gaussian":
-            learned = decoder_std == "learned"
-            self.decoder_log_std = self.add_weight(
-                shape=(), name="decoder_log_std", trainable=learned,
-                initializer=keras.initializers.Constant(0.0 if learned else math.log(decoder_std)))
+        self._add_scale_weight()
         self.built = True  # the networks are built already: the model can be saved unfitted
+
+    def _add_scale_weight(self):
+        """The likelihood's log-scale weight, saved with the model: the Gaussian's one log std
+        (learned or fixed), the logistic's learned log scale per channel; none for Bernoulli."""
+        if self.likelihood == "gaussian":
+            learned = self.decoder_std == "learned"
+            self.decoder_log_std = self._log_scale_weight(
+                "decoder_log_std", (), 1.0 if learned else self.decoder_std, trainable=learned)
+        elif self.likelihood == "logistic":
+            self.decoder_log_scale = self._log_scale_weight(
+                "decoder_log_scale", self.example_shape[-1:], LOGISTIC_INITIAL_SCALE,
+                trainable=True)
+
+    def _log_scale_weight(self, name, shape, scale, *, trainable):
+        return self.add_weight(shape=shape, name=name, trainable=trainable,
+                               initializer=keras.initializers.Constant(math.log(scale)))
 
     @property
     def latent_dim(self):
@@ -189,7 +212,7 @@ class LatentModel(course_model.CourseModel):
         ----------
         x : tensor, shape (n, *example_shape)
         decoder_output : tensor, shape (n, *example_shape)
-            Bernoulli logits or Gaussian means.
+            Bernoulli logits, Gaussian means or the logistics' locations.
 
         Returns
         -------
@@ -200,10 +223,20 @@ class LatentModel(course_model.CourseModel):
         x, decoder_output = ops.cast(x, "float32"), ops.cast(decoder_output, "float32")
         if self.likelihood == "bernoulli":
             return objectives.bernoulli_log_likelihood(x, decoder_output)
+        if self.likelihood == "logistic":
+            return objectives.discretized_logistic_log_likelihood(
+                x, decoder_output, self.decoder_log_scale, n_levels=PIXEL_LEVELS)
         return objectives.gaussian_log_likelihood(x, decoder_output, self.decoder_log_std)
 
     def _mean_image(self, decoder_output):
-        return ops.sigmoid(decoder_output) if self.likelihood == "bernoulli" else decoder_output
+        if self.likelihood == "bernoulli":
+            return ops.sigmoid(decoder_output)
+        if self.likelihood == "logistic":
+            return ops.clip(decoder_output, 0.0, 1.0)  # the levels 0 and 1 take the tails
+        return decoder_output
+
+    def _decoder_output(self, z, y=None):
+        return self.decoder(self.decoder_inputs(z, y))
 
     # Data checks ----------------------------------------------------------------------------
 
@@ -217,8 +250,9 @@ class LatentModel(course_model.CourseModel):
         allow_empty : bool
             Whether no examples are fine: encoding none gives none, training on none is an error.
         """
-        check_examples(x, self.example_shape, unit_interval=self.likelihood == "bernoulli",
-                       allow_empty=allow_empty)
+        check_examples(x, self.example_shape,
+                       unit_interval=self.likelihood in _UNIT_INTERVAL_LIKELIHOODS,
+                       likelihood=self.likelihood, allow_empty=allow_empty)
 
     def keras_data(self, x, y=None, *, sample_weight=None):
         """Check ``x`` (and the labels ``y`` of a conditional model) and return them as
@@ -292,9 +326,8 @@ class LatentModel(course_model.CourseModel):
         -------
         numpy.ndarray, shape (n, *example_shape)
         """
-        return self._batched(
-            lambda zb, yb: self._mean_image(self.decoder(self.decoder_inputs(zb, yb))),
-            z, y, batch_size)
+        return self._batched(lambda zb, yb: self._mean_image(self._decoder_output(zb, yb)), z, y,
+                             batch_size)
 
     def reconstruct(self, x, y=None, *, batch_size=PREDICT_BATCH_SIZE):
         """Decode the point code of each example: a deterministic reconstruction.
@@ -335,7 +368,7 @@ class LatentModel(course_model.CourseModel):
         arrays = (x, z) if labels is None else (x, z, labels)
 
         def batch(xb, zb, yb=None):
-            return self.decoder_log_likelihood(xb, self.decoder(self.decoder_inputs(zb, yb)))
+            return self.decoder_log_likelihood(xb, self._decoder_output(zb, yb))
 
         return in_batches(batch, *arrays, batch_size=batch_size)
 
@@ -343,7 +376,9 @@ class LatentModel(course_model.CourseModel):
         """One example x ~ p(x|z) per code.
 
         ``decode`` returns the mean of p(x|z); this draws from it: binary pixels for a
-        Bernoulli likelihood, the mean plus Gaussian noise of the decoder's std for a Gaussian.
+        Bernoulli likelihood, the mean plus Gaussian noise of the decoder's std for a Gaussian,
+        and for a logistic a logistic draw around the decoder's location (by the inverse CDF)
+        rounded to the nearest level k / 255 and clipped to [0, 1].
 
         Parameters
         ----------
@@ -358,12 +393,21 @@ class LatentModel(course_model.CourseModel):
         -------
         numpy.ndarray, shape (n, *example_shape)
         """
-        mean = self.decode(z, y, batch_size=batch_size)
         rng = numpy_generator(seed)
+        if self.likelihood == "logistic":
+            return self._logistic_draw(self._batched(self._decoder_output, z, y, batch_size), rng)
+        mean = self.decode(z, y, batch_size=batch_size)
         if self.likelihood == "bernoulli":
             return (rng.random(mean.shape) < mean).astype("float32")
         std = float(np.exp(ops.convert_to_numpy(self.decoder_log_std)))
         return (mean + std * rng.standard_normal(mean.shape)).astype("float32")
+
+    def _logistic_draw(self, location, rng):
+        """Pixels x ~ the discretized logistic at the decoder's ``location`` (NumPy)."""
+        scale = np.exp(ops.convert_to_numpy(self.decoder_log_scale))
+        steps = PIXEL_LEVELS - 1
+        levels = np.clip(np.round(rng.logistic(location, scale) * steps), 0, steps)
+        return (levels / steps).astype("float32")
 
     @renamed_parameters(labels="y")
     def sample(self, n_samples, *, y=None, temperature=1.0, seed=None, draw=False):
@@ -547,7 +591,8 @@ def make_vae(example_shape, *, latent_dim=2, arch="mlp", hidden=HIDDEN, n_classe
         Build a conditional VAE for labels of this many classes.
     beta : float
         Weight of the KL term.
-    likelihood : {"bernoulli", "gaussian"}
+    likelihood : {"bernoulli", "gaussian", "logistic"}
+        As in :class:`LatentModel`.
     decoder_std : float or "learned"
         The Gaussian likelihood's standard deviation.
     free_bits : float
@@ -588,7 +633,8 @@ def make_autoencoder(example_shape, *, latent_dim=2, arch="mlp", hidden=HIDDEN,
     latent_dim : int
     arch : {"mlp", "conv"}
     hidden : tuple of int
-    likelihood : {"bernoulli", "gaussian"}
+    likelihood : {"bernoulli", "gaussian", "logistic"}
+        As in :class:`LatentModel`.
     decoder_std : float
     seed : int, optional
         Seeds the initial weights.

@@ -88,7 +88,8 @@ def to_numpy(data):
     return ops.convert_to_numpy(data) if ops.is_tensor(data) else np.asarray(data)
 
 
-def check_examples(x, example_shape, *, unit_interval=False, allow_empty=False):
+def check_examples(x, example_shape, *, unit_interval=False, likelihood="bernoulli",
+                   allow_empty=False):
     """Raise a ValueError that says how to fix examples that are empty (unless
     ``allow_empty``), of the wrong shape, not finite or (with ``unit_interval``) outside [0, 1].
 
@@ -98,7 +99,10 @@ def check_examples(x, example_shape, *, unit_interval=False, allow_empty=False):
     example_shape : tuple of int
         The shape of one example the model expects.
     unit_interval : bool
-        Whether values must lie in [0, 1] (a Bernoulli likelihood's pixels).
+        Whether values must lie in [0, 1] (the pixels of a Bernoulli or discretized logistic
+        likelihood).
+    likelihood : str
+        The model's likelihood, which the message names.
     allow_empty : bool
         Whether no examples at all are fine (encoding none gives none; training on none is not).
     """
@@ -118,7 +122,7 @@ def check_examples(x, example_shape, *, unit_interval=False, allow_empty=False):
         raise ValueError("The inputs contain NaN or infinite values.")
     if unit_interval and x.size and (x.min() < 0 or x.max() > 1):
         raise ValueError(
-            f"A Bernoulli likelihood needs inputs in [0, 1], got values in [{x.min():.3g}, "
+            f"The {likelihood!r} likelihood needs inputs in [0, 1], got values in [{x.min():.3g}, "
             f"{x.max():.3g}]. Scale the data (e.g. x / 255) or use likelihood='gaussian'.")
 
 
