@@ -148,17 +148,8 @@ def bits_per_dim(model, x, y=None, *, n_samples=100, seed=None, batch_size=None)
 
     Parameters
     ----------
-    model : vaelearn.models.VAE
-        Or any variational image model of :mod:`vaelearn.models` (a ``ConditionalVAE`` with
-        ``y``).
-    x : array_like, shape (n, *model.example_shape)
-    y : array_like, shape (n,), optional
-        Labels, for a conditional model only.
-    n_samples : int
-        Importance samples k per example.
-    seed : int, optional
-    batch_size : int, optional
-        Examples per forward pass (default: about 2,048 draws per pass).
+    model, x, y, n_samples, seed, batch_size
+        As in :func:`iwae_bound`.
 
     Returns
     -------
