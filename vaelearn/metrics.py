@@ -14,10 +14,11 @@ from sklearn.metrics import pairwise_distances
 from .defaults import PIXEL_LEVELS
 from .randomness import numpy_generator
 
-__all__ = ["ACTIVE_UNIT_THRESHOLD", "ModeCoverage", "active_units", "bits_per_dim_from_nats",
-           "factor_information", "fit_judge", "judge_confidence", "kl_per_dimension",
-           "latent_activity", "mode_coverage", "mutual_information", "mutual_information_gap",
-           "nearest_neighbour_gap", "sample_diversity"]
+__all__ = ["ACTIVE_UNIT_THRESHOLD", "ModeCoverage", "PrecisionRecall", "active_units",
+           "bits_per_dim_from_nats", "factor_information", "fit_judge", "frechet_distance",
+           "judge_confidence", "judge_features", "kl_per_dimension", "latent_activity",
+           "mode_coverage", "mutual_information", "mutual_information_gap",
+           "nearest_neighbour_gap", "precision_recall", "sample_diversity"]
 
 ACTIVE_UNIT_THRESHOLD = 0.01
 
@@ -167,12 +168,14 @@ def mode_coverage(samples, centers, sigma, *, n_sigma=3.0):
                         n_modes=len(centers), good_fraction=float(good.mean()))
 
 
-def fit_judge(x, y, *, n_components=50, seed=None):
+def fit_judge(x, y, *, n_components=50, hidden=None, seed=None):
     """A fast classifier of images, fitted on real labelled images: flatten, PCA to
-    ``n_components``, logistic regression (scikit-learn).
+    ``n_components``, then a logistic regression, or with ``hidden`` a small neural network
+    (scikit-learn).
 
     An independent judge of what generated images show: ``judge.predict(images)`` gives
-    class labels ``(n,)``, ``judge.predict_proba(images)`` probabilities ``(n, n_classes)``.
+    class labels ``(n,)``, ``judge.predict_proba(images)`` probabilities ``(n, n_classes)``,
+    and :func:`judge_features` the features it classifies by.
 
     Parameters
     ----------
@@ -182,8 +185,11 @@ def fit_judge(x, y, *, n_components=50, seed=None):
         Their labels.
     n_components : int
         PCA components kept (at most the pixels per image).
+    hidden : int, optional
+        Units of one hidden ReLU layer between the PCA and the classes; None for a linear
+        classifier.
     seed : int, optional
-        Seeds PCA's randomized solver.
+        Seeds PCA's randomized solver and the network's initial weights.
 
     Returns
     -------
@@ -191,14 +197,118 @@ def fit_judge(x, y, *, n_components=50, seed=None):
     """
     from sklearn.decomposition import PCA
     from sklearn.linear_model import LogisticRegression
+    from sklearn.neural_network import MLPClassifier
     from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import FunctionTransformer
+    from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
     flatten = FunctionTransformer(lambda x: np.asarray(x).reshape(len(x), -1))
     n_components = min(n_components, int(np.prod(np.shape(x)[1:])))
     random_state = int(numpy_generator(seed).integers(2**31 - 1))
-    return make_pipeline(flatten, PCA(n_components, random_state=random_state),
-                         LogisticRegression(max_iter=2000)).fit(x, y)
+    pca = PCA(n_components, random_state=random_state)
+    if hidden is None:
+        return make_pipeline(flatten, pca, LogisticRegression(max_iter=2000)).fit(x, y)
+    network = MLPClassifier((hidden,), alpha=1e-3, max_iter=300, early_stopping=True,
+                            random_state=random_state)
+    return make_pipeline(flatten, pca, StandardScaler(), network).fit(x, y)
+
+
+def judge_features(judge, x):
+    """The features a judge (:func:`fit_judge`) classifies by: its hidden layer's activations,
+    or its PCA components for a linear judge.
+
+    The space in which :func:`frechet_distance` and :func:`precision_recall` compare real and
+    generated images, as FID uses the features of an Inception network; with a judge trained
+    on the same data, its numbers are not FID and are comparable only between models judged
+    by the same judge.
+
+    Parameters
+    ----------
+    judge : sklearn.pipeline.Pipeline
+        From :func:`fit_judge`.
+    x : array_like, shape (n, H, W[, C])
+
+    Returns
+    -------
+    numpy.ndarray, shape (n, n_features)
+    """
+    features = judge[:-1].transform(np.asarray(x, dtype="float32"))
+    classifier = judge[-1]
+    if not hasattr(classifier, "coefs_"):
+        return np.asarray(features, dtype="float64")
+    return np.maximum(features @ classifier.coefs_[0] + classifier.intercepts_[0], 0.0)
+
+
+def frechet_distance(features, reference):
+    """The Fréchet distance between Gaussians fitted to two sets of features (Heusel et al., 2017):
+    ||mu_a - mu_b||^2 + Tr(S_a + S_b - 2 (S_a S_b)^(1/2)).
+
+    0 for two sets with equal means and covariances; it grows with a shift of the mean, a
+    wrong spread, and a missing or extra direction of variation. Estimated from samples it is
+    biased upwards (two sets drawn from one distribution score above 0), so compare sets of
+    equal sizes, and read it beside the distance between two real sets.
+
+    Parameters
+    ----------
+    features, reference : array_like, shape (n, d) and (m, d)
+
+    Returns
+    -------
+    float
+    """
+    a, b = (np.asarray(f, dtype="float64") for f in (features, reference))
+    cov_a, cov_b = np.atleast_2d(np.cov(a, rowvar=False)), np.atleast_2d(np.cov(b, rowvar=False))
+    # Tr (S_a S_b)^(1/2) = the sum of the square roots of the eigenvalues of the symmetric
+    # S_a^(1/2) S_b S_a^(1/2): stable where a covariance is singular.
+    values, vectors = np.linalg.eigh(cov_a)
+    root_a = (vectors * np.sqrt(np.clip(values, 0.0, None))) @ vectors.T
+    trace_root = np.sum(np.sqrt(np.clip(np.linalg.eigvalsh(root_a @ cov_b @ root_a), 0.0, None)))
+    return float(np.sum((a.mean(axis=0) - b.mean(axis=0)) ** 2)
+                 + np.trace(cov_a) + np.trace(cov_b) - 2.0 * trace_root)
+
+
+@dataclass(frozen=True)
+class PrecisionRecall:
+    """Precision: the share of generated examples inside the real examples' manifold (are
+    they realistic?); recall: the share of real examples inside the generated ones' manifold
+    (is the data's variety covered?)."""
+
+    precision: float
+    recall: float
+
+
+def precision_recall(features, reference, *, n_neighbors=3):
+    """Improved precision and recall of generated features against real ones (Kynkäänniemi
+    et al., 2019).
+
+    Each set's manifold is the union of balls around its points, each as wide as the point's
+    distance to its ``n_neighbors``-th nearest neighbour in its own set. Precision is the share of
+    ``features`` inside the manifold of ``reference``; recall the share of ``reference``
+    inside the manifold of ``features``.
+
+    Parameters
+    ----------
+    features : array_like, shape (n, d)
+        Generated examples' features.
+    reference : array_like, shape (m, d)
+        Real examples' features.
+    n_neighbors : int
+        The neighbour that sets each ball's radius: the k of the paper (3 there).
+
+    Returns
+    -------
+    PrecisionRecall
+    """
+    generated, real = (np.asarray(f, dtype="float64") for f in (features, reference))
+
+    def radii(points):
+        # column 0 of the sorted distances is the point itself
+        return np.sort(pairwise_distances(points), axis=1)[:, n_neighbors]
+
+    def share_inside(points, centres):
+        return float(np.mean((pairwise_distances(points, centres) <= radii(centres)).any(axis=1)))
+
+    return PrecisionRecall(precision=share_inside(generated, real),
+                           recall=share_inside(real, generated))
 
 
 def judge_confidence(judge, x):

@@ -14,7 +14,8 @@ Typical use::
 Every model takes and returns NumPy arrays; labels ``y`` go where Keras puts them (after
 ``x``) and only conditional models take them. The decoder outputs Bernoulli logits
 (``likelihood="bernoulli"``), Gaussian means (``likelihood="gaussian"``) or the locations
-of discretized logistics over the 256 levels of 8-bit pixels (``likelihood="logistic"``);
+of discretized logistics over the 256 levels of 8-bit pixels (``likelihood="logistic"``),
+followed, with ``decoder_std="predicted"``, by a log-scale for every pixel;
 ``decode``, ``reconstruct`` and ``sample`` return mean images in data space.
 ``model.save("vae.keras")`` writes the file atomically, and
 :func:`vaelearn.saving.load_model` (or ``keras.saving.load_model`` after ``import vaelearn``)
@@ -41,6 +42,10 @@ __all__ = ["LIKELIHOODS", "Autoencoder", "ConditionalVAE", "LatentModel", "VAE",
            "make_autoencoder", "make_vae"]
 
 LIKELIHOODS = ("bernoulli", "gaussian", "logistic")
+# A floor on the log-scales a decoder predicts (PixelCNN++'s): a scale of e^-7, a quarter of
+# an 8-bit level's width, already gives the level under the location 79% of the mass; the
+# floor keeps a Gaussian density on quantised pixels from rewarding ever smaller scales.
+MIN_PREDICTED_LOG_SCALE = -7.0
 # The likelihoods of pixels in [0, 1]: their inputs are checked to lie there.
 _UNIT_INTERVAL_LIKELIHOODS = ("bernoulli", "logistic")
 
@@ -62,9 +67,12 @@ class LatentModel(course_model.CourseModel):
         learned, one per channel (``decoder_log_scale``, starting at
         :data:`~vaelearn.defaults.LOGISTIC_INITIAL_SCALE`). "bernoulli" and "logistic"
         need inputs in [0, 1].
-    decoder_std : float or "learned"
-        The Gaussian likelihood's standard deviation, one for every pixel (ignored by the
-        others).
+    decoder_std : float, "learned" or "predicted"
+        The Gaussian likelihood's standard deviation: a number, or one learned number, for
+        every pixel. "predicted" (Gaussian or logistic): the decoder predicts a scale for
+        each pixel of each example; it outputs ``2 C`` channels for ``C`` channels of data,
+        the means or locations, then their log-scales (floored at
+        :data:`MIN_PREDICTED_LOG_SCALE`). Ignored by a Bernoulli.
     n_classes : int, optional
         The number of classes of a conditional model's labels.
     **kwargs
@@ -75,21 +83,44 @@ class LatentModel(course_model.CourseModel):
                  n_classes=None, **kwargs):
         super().__init__(**kwargs)
         check_choice(likelihood, LIKELIHOODS, "likelihood")
-        if likelihood == "gaussian" and decoder_std != "learned" and not (
+        if decoder_std == "predicted" and likelihood == "bernoulli":
+            raise ValueError("decoder_std='predicted' is for the 'gaussian' and 'logistic' "
+                             "likelihoods; a Bernoulli has no scale to predict.")
+        if likelihood == "gaussian" and decoder_std not in ("learned", "predicted") and not (
                 isinstance(decoder_std, numbers.Real) and 0 < decoder_std < math.inf):
-            raise ValueError(f"decoder_std must be a positive number or 'learned', got "
+            raise ValueError(f"decoder_std must be a positive number, 'learned' or 'predicted', got "
                              f"{decoder_std!r}: it is the standard deviation of the pixels "
                              "around the decoder's mean (1.0 by default).")
         self.encoder, self.decoder = encoder, decoder
         self.likelihood = likelihood
         self.decoder_std = decoder_std
         self.n_classes = None if n_classes is None else int(n_classes)
+        self._check_decoder_channels()
         self._add_scale_weight()
         self.built = True  # the networks are built already: the model can be saved unfitted
 
+    @property
+    def predicts_scale(self):
+        """Whether the decoder outputs a log-scale for every pixel (``decoder_std="predicted"``)."""
+        return self.decoder_std == "predicted" and self.likelihood != "bernoulli"
+
+    def _check_decoder_channels(self):
+        channels = self.example_shape[-1]
+        wanted = 2 * channels if self.predicts_scale else channels
+        output = tuple(self.decoder.outputs[0].shape[1:])
+        if output[:-1] != self.example_shape[:-1] or output[-1] != wanted:
+            what = ("the means or locations, then the log-scales"
+                    if self.predicts_scale else "one value per pixel")
+            raise ValueError(
+                f"The decoder outputs {output} for examples shaped {self.example_shape}; it must "
+                f"output {(*self.example_shape[:-1], wanted)}: {what}.")
+
     def _add_scale_weight(self):
         """The likelihood's log-scale weight, saved with the model: the Gaussian's one log std
-        (learned or fixed), the logistic's learned log scale per channel; none for Bernoulli."""
+        (learned or fixed), the logistic's learned log scale per channel; none for Bernoulli
+        or a decoder that predicts its scales."""
+        if self.predicts_scale:
+            return
         if self.likelihood == "gaussian":
             learned = self.decoder_std == "learned"
             self.decoder_log_std = self._log_scale_weight(
@@ -212,7 +243,8 @@ class LatentModel(course_model.CourseModel):
         ----------
         x : tensor, shape (n, *example_shape)
         decoder_output : tensor, shape (n, *example_shape)
-            Bernoulli logits, Gaussian means or the logistics' locations.
+            Bernoulli logits, Gaussian means or the logistics' locations (and their log-scales
+            after them, ``2 C`` channels, with ``decoder_std="predicted"``).
 
         Returns
         -------
@@ -223,12 +255,25 @@ class LatentModel(course_model.CourseModel):
         x, decoder_output = ops.cast(x, "float32"), ops.cast(decoder_output, "float32")
         if self.likelihood == "bernoulli":
             return objectives.bernoulli_log_likelihood(x, decoder_output)
+        location, log_scale = self._location_and_log_scale(decoder_output)
         if self.likelihood == "logistic":
             return objectives.discretized_logistic_log_likelihood(
-                x, decoder_output, self.decoder_log_scale, n_levels=PIXEL_LEVELS)
-        return objectives.gaussian_log_likelihood(x, decoder_output, self.decoder_log_std)
+                x, location, log_scale, n_levels=PIXEL_LEVELS)
+        return objectives.gaussian_log_likelihood(x, location, log_scale)
+
+    def _location_and_log_scale(self, decoder_output):
+        """The decoder's means or locations, and the log-scales that go with them."""
+        if self.predicts_scale:
+            channels = self.example_shape[-1]
+            return (decoder_output[..., :channels],
+                    ops.maximum(decoder_output[..., channels:], MIN_PREDICTED_LOG_SCALE))
+        if self.likelihood == "logistic":
+            return decoder_output, self.decoder_log_scale
+        return decoder_output, self.decoder_log_std
 
     def _mean_image(self, decoder_output):
+        if self.predicts_scale:
+            decoder_output = decoder_output[..., : self.example_shape[-1]]
         if self.likelihood == "bernoulli":
             return ops.sigmoid(decoder_output)
         if self.likelihood == "logistic":
@@ -378,7 +423,8 @@ class LatentModel(course_model.CourseModel):
         ``decode`` returns the mean of p(x|z); this draws from it: binary pixels for a
         Bernoulli likelihood, the mean plus Gaussian noise of the decoder's std for a Gaussian,
         and for a logistic a logistic draw around the decoder's location (by the inverse CDF)
-        rounded to the nearest level k / 255 and clipped to [0, 1].
+        rounded to the nearest level k / 255 and clipped to [0, 1]; with
+        ``decoder_std="predicted"``, each pixel's own scale.
 
         Parameters
         ----------
@@ -394,17 +440,14 @@ class LatentModel(course_model.CourseModel):
         numpy.ndarray, shape (n, *example_shape)
         """
         rng = numpy_generator(seed)
-        if self.likelihood == "logistic":
-            return self._logistic_draw(self._batched(self._decoder_output, z, y, batch_size), rng)
-        mean = self.decode(z, y, batch_size=batch_size)
         if self.likelihood == "bernoulli":
+            mean = self.decode(z, y, batch_size=batch_size)
             return (rng.random(mean.shape) < mean).astype("float32")
-        std = float(np.exp(ops.convert_to_numpy(self.decoder_log_std)))
-        return (mean + std * rng.standard_normal(mean.shape)).astype("float32")
-
-    def _logistic_draw(self, location, rng):
-        """Pixels x ~ the discretized logistic at the decoder's ``location`` (NumPy)."""
-        scale = np.exp(ops.convert_to_numpy(self.decoder_log_scale))
+        location, log_scale = (ops.convert_to_numpy(v) for v in self._location_and_log_scale(
+            self._batched(self._decoder_output, z, y, batch_size)))
+        scale = np.exp(log_scale)
+        if self.likelihood == "gaussian":
+            return (location + scale * rng.standard_normal(location.shape)).astype("float32")
         steps = PIXEL_LEVELS - 1
         levels = np.clip(np.round(rng.logistic(location, scale) * steps), 0, steps)
         return (levels / steps).astype("float32")
@@ -593,8 +636,9 @@ def make_vae(example_shape, *, latent_dim=2, arch="mlp", hidden=HIDDEN, n_classe
         Weight of the KL term.
     likelihood : {"bernoulli", "gaussian", "logistic"}
         As in :class:`LatentModel`.
-    decoder_std : float or "learned"
-        The Gaussian likelihood's standard deviation.
+    decoder_std : float, "learned" or "predicted"
+        The Gaussian likelihood's standard deviation, or "predicted" (Gaussian or logistic):
+        a scale for every pixel from the decoder, which then outputs twice the channels.
     free_bits : float
         Nats below which no latent dimension's KL is pushed.
     binarize : bool
@@ -616,7 +660,9 @@ def make_vae(example_shape, *, latent_dim=2, arch="mlp", hidden=HIDDEN, n_classe
     options = dict(beta=beta, likelihood=likelihood, decoder_std=decoder_std,
                    free_bits=free_bits, binarize=binarize, seed=model_seed)
     encoder = networks.build_encoder(example_shape, latent_dim, seed=encoder_seed, **architecture)
-    decoder = networks.build_decoder(latent_dim, example_shape, seed=decoder_seed, **architecture)
+    decoder_channels = example_shape[-1] * (2 if decoder_std == "predicted" else 1)
+    decoder = networks.build_decoder(latent_dim, (*example_shape[:-1], decoder_channels),
+                                     seed=decoder_seed, **architecture)
     vae = (VAE(encoder, decoder, **options) if n_classes is None
            else ConditionalVAE(encoder, decoder, n_classes=n_classes, **options))
     return _compiled(vae, learning_rate, warmup_steps)
