@@ -39,7 +39,7 @@ def test_ready_machine_passes_with_notes_for_missing_datasets(tmp_path, capsys):
     assert line(out, "dataset mnist").startswith("note")
     assert "vaelearn prefetch mnist" in line(out, "dataset mnist")
     assert str(tmp_path / "home") in line(out, "VAELEARN_HOME")
-    assert out.splitlines()[-1].startswith("PASS: all 17 checks passed (2 notes)")
+    assert out.splitlines()[-1].startswith("PASS: all 18 checks passed (3 notes)")
 
 
 def test_verified_dataset_passes(tmp_path, monkeypatch, capsys):
@@ -61,7 +61,7 @@ def test_corrupt_dataset_fails(tmp_path, capsys):
     out = capsys.readouterr().out
     assert line(out, "dataset mnist").startswith("fail")
     assert "corrupt or truncated" in line(out, "dataset mnist")
-    assert out.splitlines()[-1] == "FAIL: 1 of 17 checks failed (dataset mnist)."
+    assert out.splitlines()[-1] == "FAIL: 1 of 18 checks failed (dataset mnist)."
 
 
 def test_unwritable_home_fails(tmp_path, monkeypatch, capsys):
@@ -99,7 +99,7 @@ def test_missing_quizzes_and_notebooks_fail_with_the_fix(tmp_path, monkeypatch, 
         assert line(out, name).startswith("fail")
         assert str(tmp_path / "site-packages" / "vaelearn" / "bundled" / name) in line(out, name)
         assert "pip install --force-reinstall vaelearn" in line(out, name)
-    assert out.splitlines()[-1] == "FAIL: 2 of 17 checks failed (quizzes, notebooks)."
+    assert out.splitlines()[-1] == "FAIL: 2 of 18 checks failed (quizzes, notebooks)."
 
 
 def test_device_check_names_the_backend_and_its_devices():

@@ -113,7 +113,7 @@ def test_download_without_network_is_a_clear_error(cache, monkeypatch):
 
 def test_unknown_name_lists_the_valid_ones():
     with pytest.raises(UnknownDatasetError, match="digits.*mnist.*fashion_mnist"):
-        data.load("cifar10")
+        data.load("imagenet")
 
 
 def test_auto_prefers_cached_mnist_and_says_so(cache, monkeypatch, capsys):

@@ -24,8 +24,9 @@ from .sources import data_dir, remote_files, verify, verify_cached
 __all__ = ["download", "ensure", "import_from"]
 
 
-def _install(remote, fill, desc):
-    """Fill a temporary file with ``fill(f)``, verify it, and move it into the cache."""
+def _install(name, remote, fill, desc):
+    """Fill a temporary file with ``fill(f)``, verify it, and move it into dataset ``name``'s
+    place in the cache."""
     final = data_dir() / remote.relpath
     try:
         final.parent.mkdir(parents=True, exist_ok=True)
@@ -33,12 +34,12 @@ def _install(remote, fill, desc):
             with open(tmp, "wb") as f:
                 fill(f)
             try:
-                verify(tmp, remote)
+                verify(tmp, remote, name=name)
             except CorruptCacheError:
                 raise CorruptCacheError(
                     f"{desc} does not match its {remote.algorithm} checksum, so it was not "
                     f"installed in {final.parent}. Try again, or copy a good file with "
-                    "`vaelearn prefetch --from DIR`."
+                    f"`vaelearn prefetch {name} --from DIR`."
                 ) from None
     except OSError as e:
         raise DatasetUnavailableError(write_error_message(
@@ -87,7 +88,7 @@ def download(name, *, progress_bar=True, timeout=30):
                     f.write(chunk)  # a full disk raises here, apart from network errors
                     bar.update(len(chunk))
 
-        paths.append(_install(remote, fill, remote.relpath))
+        paths.append(_install(name, remote, fill, remote.relpath))
     return paths
 
 
@@ -134,11 +135,12 @@ def import_from(name, folder):
                 f"(looked for {', '.join(str(c) for c in candidates)})."
             )
         try:
-            verify(source, remote)
+            verify(source, remote, name=name)
         except CorruptCacheError as e:
             raise CorruptCacheError(f"Not importing {name!r}: {e}") from None
         with open(source, "rb") as src:
-            paths.append(_install(remote, lambda f, src=src: shutil.copyfileobj(src, f), source))
+            paths.append(_install(name, remote, lambda f, src=src: shutil.copyfileobj(src, f),
+                                  source))
     return paths
 
 

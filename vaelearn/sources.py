@@ -1,8 +1,11 @@
 """Where the downloadable datasets live: remote files, checksums and the local cache.
 
-The cache layout is Keras' own (``mnist.npz``, ``fashion-mnist/*.gz``), so files that
-``keras.datasets`` already downloaded are reused. The cache folder is
-``$VAELEARN_DATA_DIR`` if set, else Keras' ``$KERAS_HOME/datasets`` (``~/.keras/datasets``).
+MNIST and Fashion-MNIST keep Keras' cache layout (``mnist.npz``, ``fashion-mnist/*.gz``), so
+files that ``keras.datasets`` already downloaded are reused. CIFAR-10 is the archive Keras
+downloads, from the same origin with the same checksum, kept under the origin's name
+``cifar-10-python.tar.gz``: Keras 3 names its copy ``cifar-10-batches-py-target_archive``,
+which is not looked for. The cache folder is ``$VAELEARN_DATA_DIR`` if set, else Keras'
+``$KERAS_HOME/datasets`` (``~/.keras/datasets``).
 """
 
 import hashlib
@@ -12,23 +15,32 @@ from pathlib import Path
 
 from .errors import CorruptCacheError, DatasetUnavailableError, UnknownDatasetError
 
-__all__ = ["KERAS_ORIGIN", "REMOTE_DATASETS", "RemoteFile", "data_dir", "file_digest",
-           "is_cached", "remote_files", "verify", "verify_cached"]
+__all__ = ["CIFAR10_ORIGIN", "KERAS_ORIGIN", "PREFETCH_DEFAULT", "REMOTE_DATASETS", "RemoteFile",
+           "data_dir", "file_digest", "is_cached", "remote_files", "verify", "verify_cached"]
 
 KERAS_ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
+CIFAR10_ORIGIN = "https://www.cs.toronto.edu/~kriz/"
 
 
 @dataclass(frozen=True)
 class RemoteFile:
-    """One file of a downloadable dataset: its place in the cache and its checksum."""
+    """One file of a downloadable dataset: its place in the cache, its checksum and where it is
+    downloaded from.
+
+    ``relpath`` is the file's path in the cache, ``algorithm`` a ``hashlib`` name and
+    ``digest`` the file's hex digest under it; ``origin`` is the URL of the folder that holds
+    the file on its server (Keras' own, unless given).
+    """
 
     relpath: str
     algorithm: str
     digest: str
+    origin: str = KERAS_ORIGIN
 
     @property
     def url(self):
-        return KERAS_ORIGIN + Path(self.relpath).name
+        """The file's URL: ``origin`` followed by the file's name."""
+        return self.origin + Path(self.relpath).name
 
 
 REMOTE_DATASETS = {
@@ -43,7 +55,16 @@ REMOTE_DATASETS = {
         RemoteFile("fashion-mnist/t10k-images-idx3-ubyte.gz", "md5", "bef4ecab320f06d8554ea6380940ec79"),
         RemoteFile("fashion-mnist/t10k-labels-idx1-ubyte.gz", "md5", "bb300cfdad3c16e7a12a480ee83cd310"),
     ),
+    "cifar10": (
+        RemoteFile(
+            "cifar-10-python.tar.gz", "sha256",
+            "6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce", origin=CIFAR10_ORIGIN
+        ),
+    ),
 }
+# What `vaelearn prefetch` fetches when no dataset is named: the two small grey ones (about
+# 40 MB together), not CIFAR-10's 170 MB archive.
+PREFETCH_DEFAULT = ("mnist", "fashion_mnist")
 
 
 def data_dir():
@@ -93,20 +114,22 @@ def file_digest(path, algorithm):
     return digest.hexdigest()
 
 
-def verify(path, remote):
+def verify(path, remote, *, name):
     """Raise :class:`~vaelearn.errors.CorruptCacheError` unless a file has the checksum it should.
 
     Parameters
     ----------
     path : str or os.PathLike
     remote : RemoteFile
+    name : str
+        The dataset the file belongs to, for the command the error suggests.
     """
     actual = file_digest(path, remote.algorithm)
     if actual != remote.digest:
         raise CorruptCacheError(
             f"{path} is corrupt or truncated ({remote.algorithm} {actual[:12]}..., expected "
-            f"{remote.digest[:12]}...). Delete it and run `vaelearn prefetch` again, or copy a "
-            "good file with `vaelearn prefetch --from DIR`."
+            f"{remote.digest[:12]}...). Delete it and run `vaelearn prefetch {name}` again, or "
+            f"copy a good file with `vaelearn prefetch {name} --from DIR`."
         )
 
 
@@ -149,6 +172,6 @@ def verify_cached(name):
             raise DatasetUnavailableError(
                 f"{name!r} is not downloaded ({path} is missing). Run `vaelearn prefetch {name}`."
             )
-        verify(path, remote)
+        verify(path, remote, name=name)
         paths.append(path)
     return paths
