@@ -60,7 +60,7 @@ def test_a_batch_size_that_is_not_a_positive_integer(vae, digits, batch_size):
 
 @pytest.mark.parametrize("decoder_std", [0, -1.0, float("nan"), float("inf"), "fixed"])
 def test_decoder_std_must_be_positive_or_learned(digits, decoder_std):
-    with pytest.raises(ValueError, match="decoder_std must be a positive number or 'learned'"):
+    with pytest.raises(ValueError, match="decoder_std must be a positive number, 'learned' or 'predicted'"):
         make_vae(digits.example_shape, likelihood="gaussian", decoder_std=decoder_std)
 
 
