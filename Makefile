@@ -64,6 +64,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/progress_overhead.py
 	$(BIN)/python bench/fraction_of_peak.py
 	$(BIN)/python bench/folder_load.py
+	$(BIN)/python bench/diagnose_time.py
 
 # The comparisons with what learners would pick instead (about 50 minutes; BENCHMARKS.md).
 bench-compare: $(COMPARE)/.installed-compare

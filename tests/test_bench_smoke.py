@@ -86,6 +86,15 @@ def test_folder_load_quick(capsys):
     assert float(line.split(": ", 1)[1]) > 0
 
 
+def test_diagnose_time_quick(capsys):
+    import diagnose_time
+
+    assert diagnose_time.main(["--quick"]) == 0
+    line = last_line(capsys)
+    assert line.startswith("diagnose_time_s: ")
+    assert float(line.split(": ", 1)[1]) > 0
+
+
 def test_course_runtime_on_a_tiny_notebook(tmp_path, capsys, monkeypatch):
     import course_runtime
     import nbformat

@@ -6,7 +6,7 @@ Three floors, each importing only what stands beside or below it (ARCHITECTURE.m
   :mod:`~vaelearn.folders`, :mod:`~vaelearn.corpus`), networks (:mod:`~vaelearn.networks`),
   models (:mod:`~vaelearn.models`, :mod:`~vaelearn.sequence`), the objective
   (:mod:`~vaelearn.objectives`), evaluation (:mod:`~vaelearn.evaluation`,
-  :mod:`~vaelearn.metrics`, :mod:`~vaelearn.anomaly`), training
+  :mod:`~vaelearn.metrics`, :mod:`~vaelearn.anomaly`, :mod:`~vaelearn.diagnosis`), training
   (:mod:`~vaelearn.training`, :mod:`~vaelearn.training_display`), figures
   (:mod:`~vaelearn.plots`, :mod:`~vaelearn.explorer`), on a foundation of small modules
   (errors, files, backend differences, defaults, randomness, input checks);
@@ -56,16 +56,18 @@ from .saving import register_with_keras as _register_with_keras
 quiet_tensorflow_import()
 
 __version__ = "0.1.0"
-__all__ = ["seed"]
+__all__ = ["diagnose", "seed"]
 
 _SUBMODULES = (
     "anomaly", "backend", "batching", "classroom", "conditional", "corpus", "course",
-    "course_model", "data", "defaults", "deprecation", "display", "download", "errors",
-    "evaluation", "exercises", "explorer", "files", "folders", "gradients", "import_hooks",
-    "losses", "metrics", "models", "networks", "objectives", "plots", "progress", "quiz",
-    "randomness", "records", "saving", "sequence", "sources", "text", "training",
-    "training_display", "validation",
+    "course_model", "data", "defaults", "deprecation", "diagnosis", "display", "download",
+    "errors", "evaluation", "exercises", "explorer", "files", "folders", "gradients",
+    "import_hooks", "losses", "metrics", "models", "networks", "objectives", "plots",
+    "progress", "quiz", "randomness", "records", "saving", "sequence", "sources", "text",
+    "training", "training_display", "validation",
 )
+# Functions of the package face, imported with their module on first use: name -> module.
+_FUNCTIONS = {"diagnose": "diagnosis"}
 
 
 @_renamed_parameters(n="seed")
@@ -99,11 +101,13 @@ def seed(seed=None):
 def __getattr__(name):
     if name in _SUBMODULES:
         return importlib.import_module(f".{name}", __name__)
+    if name in _FUNCTIONS:
+        return getattr(importlib.import_module(f".{_FUNCTIONS[name]}", __name__), name)
     raise AttributeError(f"module 'vaelearn' has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted(list(globals()) + list(_SUBMODULES))
+    return sorted(list(globals()) + list(_SUBMODULES) + list(_FUNCTIONS))
 
 
 _register_with_keras()
