@@ -18,7 +18,7 @@ def hint_of(name, mistake_index):
 
 COMPARED = ["scale_pixels", "interpolate_codes", "vae_loss", "effective_beta", "iwae_bound",
             "reparameterize", "threshold_for_fpr", "information_gap", "word_dropout",
-            "paired_interval"]
+            "paired_interval", "logistic_log_prob"]
 
 
 @pytest.mark.parametrize("name", COMPARED)
@@ -28,7 +28,8 @@ def test_reference_passes(name):
 
 def test_every_exercise_is_tested_here_and_listed_under_its_notebook():
     judged = ["kl_annealing_callback", "anomaly_score", "digit_samples", "generate",
-              "scratch_encoder", "scratch_sampling", "scratch_decoder", "scratch_vae"]
+              "scratch_encoder", "scratch_sampling", "scratch_decoder", "scratch_vae",
+              "colour_networks", "colour_vae"]
     assert sorted(COMPARED + judged) == exercises.all_names()
     listed = [name for names in EXERCISES_BY_NOTEBOOK.values() for name in names]
     assert sorted(listed) == exercises.all_names()
@@ -431,3 +432,111 @@ def _specials_hidden_too(tokens, rate, rng):
 def test_word_dropout_names_each_classic_slip(answer, words):
     result = exercises.check("word_dropout", answer)
     assert result.status == "failed" and words in result.message, result
+
+
+# --- Notebook 12: a colour VAE -------------------------------------------------------------
+
+def test_the_logistic_exercise_scores_as_the_course_does():
+    from vaelearn.objectives import discretized_logistic_log_likelihood
+
+    ex = exercises.get("logistic_log_prob")
+    for x, location, log_scale in ex.cases():
+        as_images = lambda a: a[:, :, None, None].astype("float32")
+        course = ops.convert_to_numpy(discretized_logistic_log_likelihood(
+            as_images(x), as_images(location), as_images(log_scale)))
+        np.testing.assert_allclose(ex.reference(x, location, log_scale).sum(axis=1), course,
+                                   rtol=1e-5)
+
+
+def test_a_stable_logistic_in_logs_passes_too():
+    def in_logs(x, location, log_scale):
+        from vaelearn.objectives import discretized_logistic_log_likelihood
+
+        shaped = lambda a: ops.convert_to_tensor(np.asarray(a)[..., None], "float64")
+        return np.stack([ops.convert_to_numpy(discretized_logistic_log_likelihood(
+            shaped(x[:, i]), shaped(location[:, i]), shaped(log_scale[:, i])))
+            for i in range(x.shape[1])], axis=1)
+
+    assert exercises.check("logistic_log_prob", in_logs).passed
+
+
+def _colour_networks(decoder_channels=6, *, use_label=True, filters=16):
+    import keras
+    from keras import layers
+
+    def build(example_shape, latent_dim, n_classes):
+        image, label = keras.Input(example_shape), keras.Input((n_classes,))
+        h = layers.Flatten()(layers.Conv2D(filters, 3, strides=4, padding="same")(image))
+        h = layers.Dense(32, activation="relu")(layers.Concatenate()([h, label]))
+        encoder = keras.Model([image, label], [layers.Dense(latent_dim)(h), layers.Dense(latent_dim)(h)])
+        code, label = keras.Input((latent_dim,)), keras.Input((n_classes,))
+        h = layers.Concatenate()([code, label]) if use_label else code
+        h = layers.Reshape((8, 8, 16))(layers.Dense(8 * 8 * 16, activation="relu")(h))
+        outputs = layers.Conv2DTranspose(decoder_channels, 3, strides=4, padding="same")(h)
+        return encoder, keras.Model([code, label], outputs)
+
+    return build
+
+
+def test_any_colour_networks_with_the_right_inputs_and_outputs_pass():
+    assert exercises.check("colour_networks", exercises.get("colour_networks").reference).passed
+    assert exercises.check("colour_networks", _colour_networks()).passed
+
+
+@pytest.mark.parametrize("answer, words", [
+    (_colour_networks(decoder_channels=3), "then a log-scale"),
+    (_colour_networks(use_label=False), "Join the label"),
+    (_colour_networks(filters=4000), "Fewer filters"),
+    (lambda shape, latent, classes: _colour_networks()(shape, latent, classes)[0], "return encoder, decoder"),
+])
+def test_colour_networks_that_cannot_work_fail_with_their_hint(answer, words):
+    result = exercises.check("colour_networks", answer)
+    assert result.status == "failed" and words in result.hint, result
+
+
+@pytest.fixture(scope="module")
+def emoji():
+    return vl.data.load("emoji")
+
+
+@pytest.mark.slow
+def test_the_colour_vae_is_graded_by_its_bits_per_dimension(emoji):
+    from vaelearn.exercises.own_images import BITS_PER_DIM, MAX_UPDATES
+
+    held_out = dict(x=emoji.x_test, y=emoji.y_test)
+    vl.seed(0)
+    trained = exercises.get("colour_vae").reference(emoji.x_train, emoji.y_train, n_classes=9, seed=0)
+    assert exercises.check("colour_vae", trained, **held_out).passed
+    assert int(trained.optimizer.iterations) <= MAX_UPDATES
+
+    # One scale per channel: the same networks and training fall short of the bar.
+    encoder, decoder = exercises.get("colour_networks").reference(emoji.example_shape, 16, 9)
+    import keras
+    from keras import layers
+
+    locations = keras.Model(decoder.inputs, layers.Lambda(lambda o: o[..., :3])(decoder.outputs[0]))
+    per_channel = vl.models.ConditionalVAE(encoder, locations, n_classes=9, likelihood="logistic", seed=0)
+    per_channel.compile_with_defaults(learning_rate=2e-3)
+    per_channel.fit(emoji.x_train, emoji.y_train, epochs=10, batch_size=64, verbose=0)
+    result = exercises.check("colour_vae", per_channel, **held_out)
+    assert result.status == "failed" and "decoder_std='predicted'" in result.hint, result
+    assert f"{BITS_PER_DIM}" in result.message
+
+    untrained = vl.models.make_vae(emoji.example_shape, n_classes=9, likelihood="logistic", seed=0)
+    assert "not been trained" in exercises.check("colour_vae", untrained, **held_out).message
+    plain = vl.models.make_vae(emoji.example_shape, latent_dim=2, likelihood="logistic", seed=0)
+    assert "conditional" in exercises.check("colour_vae", plain, **held_out).message
+
+
+def test_a_colour_vae_trained_too_long_or_on_the_wrong_likelihood_fails(emoji):
+    x, y = emoji.x_train[:640], emoji.y_train[:640]
+    held_out = dict(x=emoji.x_test[:64], y=emoji.y_test[:64])
+    long = vl.models.make_vae(emoji.example_shape, n_classes=9, latent_dim=2, hidden=(8,),
+                              likelihood="logistic", seed=0)
+    long.fit(x, y, epochs=51, batch_size=64, verbose=0)  # 510 updates
+    assert "510 updates" in exercises.check("colour_vae", long, **held_out).message
+    gaussian = vl.models.make_vae(emoji.example_shape, n_classes=9, latent_dim=2, hidden=(8,),
+                                  likelihood="gaussian", seed=0)
+    gaussian.fit(x, y, epochs=1, batch_size=64, verbose=0)
+    result = exercises.check("colour_vae", gaussian, **held_out)
+    assert result.status == "failed" and "likelihood='logistic'" in result.hint

@@ -140,8 +140,16 @@ def test_the_model_scores_pixels_with_the_discretized_logistic_per_channel():
                                rtol=1e-6)
 
 
-def test_draws_lie_on_the_8_bit_grid_around_the_clipped_mean():
+def discretized_logistic_mean(location, scale):
+    """The mean of the levels k / 255 under the discretized logistic, summed level by level."""
+    edges = (np.arange(1, 256) - 0.5) / 255
+    return (1 / (1 + np.exp(-(location[..., None] - edges) / scale))).sum(axis=-1) / 255
+
+
+@pytest.mark.parametrize("scale", [vl.defaults.LOGISTIC_INITIAL_SCALE, 0.5])
+def test_draws_lie_on_the_8_bit_grid_around_the_decoded_mean(scale):
     vae = vl.models.make_vae((8, 8, 3), latent_dim=2, likelihood="logistic", hidden=(16,), seed=0)
+    vae.decoder_log_scale.assign(np.full(3, math.log(scale), "float32"))
     location = np.random.default_rng(0).uniform(0.3, 0.7, (8, 8, 3))
     location[0, 0] = [1.5, -0.5, 2.0]  # beyond [0, 1]: drawn at the edge levels
     output_layer = vae.decoder.layers[-2]  # the Dense layer before the reshape
@@ -155,13 +163,15 @@ def test_draws_lie_on_the_8_bit_grid_around_the_clipped_mean():
     assert draws.min() >= 0 and draws.max() <= 1
     np.testing.assert_allclose(draws * 255, np.round(draws * 255), atol=1e-4)
     mean = vae.decode(z[:1])[0]
-    np.testing.assert_allclose(mean, np.clip(location, 0, 1), rtol=1e-6)
-    # A logistic of scale s has variance pi^2 s^2 / 3; rounding to the grid adds at most
-    # step^2 / 12. Five standard errors of the mean of n_draws: a false alarm for one pixel
-    # has probability 6e-7, for any of the 192 about 1e-4. (The rounding's bias and the
-    # clipping's, with the means 10 scales away from 0 and 1, are below 1e-5.)
-    s = vl.defaults.LOGISTIC_INITIAL_SCALE
-    standard_error = math.sqrt((math.pi**2 * s**2 / 3 + STEP**2 / 12) / n_draws)
+    # The mean of the levels, not the clipped location: a wide logistic centred beyond 1
+    # still puts mass below it. Within a tenth of a level of the sum over the 256 levels.
+    np.testing.assert_allclose(mean, discretized_logistic_mean(location, scale), atol=0.1 * STEP)
+    if scale > 0.1:  # the pixel whose locations lie beyond [0, 1]
+        assert np.all(np.abs(mean[0, 0] - np.clip(location[0, 0], 0, 1)) > 0.05)
+    # A logistic of scale s has variance pi^2 s^2 / 3, and rounding to the grid and clipping
+    # only lower it. Five standard errors of the mean of n_draws: a false alarm for one pixel
+    # has probability 6e-7, for any of the 192 about 1e-4.
+    standard_error = math.sqrt((math.pi**2 * scale**2 / 3 + STEP**2 / 12) / n_draws)
     np.testing.assert_allclose(draws.mean(axis=0), mean, atol=5 * standard_error)
     np.testing.assert_array_equal(vae.draw(z[:5], seed=2), vae.draw(z[:5], seed=2))
 

@@ -36,7 +36,9 @@ TAUGHT = {
     "09": ["interpretab", "disentangl", "mig", "travers", "rotation"],
     "10": ["text", "sentence", "sequence", "collapse"],
     "11": ["augmentation", "100 labels"],
-    "12": ["recap", "eli5", "progress", "magic box"],
+    "12": ["your own", "colour", "folder", "likelihood", "bits per dimension", "diagnos", "sharp",
+           "capstone", "predicted"],
+    "13": ["recap", "eli5", "progress", "magic box"],
 }
 REFERENCE = re.compile(r"\bnotebooks? (\d\d)((?:(?:,| and| or) \d\d)*)")
 

@@ -51,3 +51,36 @@ def test_a_judge_with_a_hidden_layer_gives_its_activations_as_features():
     mean_image = judge_features(judge, np.repeat(digits.x_train.mean(0, keepdims=True), half, 0)
                                 + np.random.default_rng(0).normal(0, 0.01, real_a.shape[:1] + digits.example_shape))
     assert frechet_distance(real_a, real_b) < 0.5 * frechet_distance(mean_image, real_b)
+
+
+# --- The pixel histogram's bits per dimension, and sharpness ----------------------------
+
+def test_the_pixel_histogram_knows_each_pixel_and_nothing_more():
+    rng = np.random.default_rng(0)
+    uniform = rng.integers(0, 256, (4000, 2, 2, 3)) / 255
+    # Levels drawn uniformly: about 8 bits, a little more for the levels the counts missed.
+    bits = vl.metrics.histogram_bits_per_dim(uniform[:3000], uniform[3000:])
+    assert bits.shape == (1000,) and 8.0 < bits.mean() < 8.2
+    # A pixel that is always white costs almost nothing; with pseudocount 0.5 exactly
+    # -log2((m + 0.5) / (m + 128)).
+    white = np.ones((100, 2, 2, 1))
+    np.testing.assert_allclose(vl.metrics.histogram_bits_per_dim(white, white[:3]),
+                               -np.log2(100.5 / 228), rtol=1e-12)
+    # Pixels that go together are no cheaper: the histogram scores each on its own.
+    levels = rng.integers(0, 256, (4000, 1, 1, 1)) / 255
+    copies = np.repeat(levels, 4, axis=2)
+    np.testing.assert_allclose(vl.metrics.histogram_bits_per_dim(copies[:3000], copies[3000:]),
+                               vl.metrics.histogram_bits_per_dim(levels[:3000], levels[3000:]))
+
+
+def test_sharpness_is_the_laplacians_energy_and_blur_lowers_it():
+    from scipy import ndimage
+
+    flat = np.full((2, 5, 5, 3), 0.4)
+    np.testing.assert_allclose(vl.metrics.sharpness(flat), [0.0, 0.0], atol=1e-24)
+    dot = np.zeros((1, 5, 5, 1))
+    dot[0, 2, 2] = 1.0  # the Laplacian is 4 at the dot and -1 at its 4 neighbours
+    np.testing.assert_allclose(vl.metrics.sharpness(dot), [(16 + 4) / 9])
+    images = np.random.default_rng(1).random((10, 16, 16, 3))
+    blurred = ndimage.gaussian_filter(images, (0, 1, 1, 0))
+    assert np.all(vl.metrics.sharpness(blurred) < 0.2 * vl.metrics.sharpness(images))

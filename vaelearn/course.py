@@ -28,7 +28,8 @@ EXERCISES_BY_NOTEBOOK = {
     "09_interpretable_latents": ("information_gap",),
     "10_text_generation": ("word_dropout",),
     "11_data_augmentation": ("paired_interval",),
-    "12_eli5_recap": ("generate",),
+    "12_your_own_images": ("logistic_log_prob", "colour_networks", "colour_vae"),
+    "13_eli5_recap": ("generate",),
 }
 
 _PACKAGE = Path(__file__).resolve().parent

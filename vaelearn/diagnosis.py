@@ -27,7 +27,7 @@ import numpy as np
 
 from .batching import in_batches
 from .defaults import LOGISTIC_INITIAL_SCALE, PIXEL_LEVELS
-from .metrics import ACTIVE_UNIT_THRESHOLD, active_units, nearest_neighbour_gap
+from .metrics import ACTIVE_UNIT_THRESHOLD, active_units, nearest_neighbour_gap, sharpness
 from .models import MIN_PREDICTED_LOG_SCALE
 from .objectives import kl_penalty
 from .randomness import numpy_generator
@@ -499,19 +499,11 @@ def _active_units_check(model, x, z_mean):
                  "so the decoder ignores the code.", fix, notebook)
 
 
-def _sharpness(images):
-    """The mean square of the 4-neighbour Laplacian over the interior pixels, averaged over
-    images ``(n, H, W, C)``."""
-    laplacian = (4 * images[:, 1:-1, 1:-1] - images[:, :-2, 1:-1] - images[:, 2:, 1:-1]
-                 - images[:, 1:-1, :-2] - images[:, 1:-1, 2:])
-    return float(np.mean(laplacian ** 2))
-
-
 def _sharpness_check(x, samples):
     if x.ndim != 4 or min(x.shape[1:3]) < 3:
         return Check("sharpness of samples", "", "skipped", "the examples are not images")
-    data_sharpness = _sharpness(x.astype("float64"))
-    ratio = _sharpness(samples) / data_sharpness if data_sharpness > 0 else math.inf
+    data_sharpness = float(np.mean(sharpness(x)))
+    ratio = float(np.mean(sharpness(samples))) / data_sharpness if data_sharpness > 0 else math.inf
     measured = f"samples' sharpness {ratio:.1%} of the data's (energy of the Laplacian)"
     if ratio >= _SHARPNESS_FRACTION:
         return Check("sharpness of samples", measured, "ok")

@@ -16,9 +16,9 @@ from .randomness import numpy_generator
 
 __all__ = ["ACTIVE_UNIT_THRESHOLD", "ModeCoverage", "PrecisionRecall", "active_units",
            "bits_per_dim_from_nats", "factor_information", "fit_judge", "frechet_distance",
-           "judge_confidence", "judge_features", "kl_per_dimension", "latent_activity",
-           "mode_coverage", "mutual_information", "mutual_information_gap",
-           "nearest_neighbour_gap", "precision_recall", "sample_diversity"]
+           "histogram_bits_per_dim", "judge_confidence", "judge_features", "kl_per_dimension",
+           "latent_activity", "mode_coverage", "mutual_information", "mutual_information_gap",
+           "nearest_neighbour_gap", "precision_recall", "sample_diversity", "sharpness"]
 
 ACTIVE_UNIT_THRESHOLD = 0.01
 
@@ -51,6 +51,66 @@ def bits_per_dim_from_nats(log_likelihood, example_shape, *, continuous=False):
     if continuous:
         log_likelihood = log_likelihood - n_dims * math.log(PIXEL_LEVELS)
     return -log_likelihood / (n_dims * math.log(2.0))
+
+
+def histogram_bits_per_dim(reference, x, *, n_levels=PIXEL_LEVELS, pseudocount=0.5):
+    """Bits per dimension of ``x`` under the simplest model of 8-bit images: every pixel of
+    every channel independent, with the levels' frequencies at that position in
+    ``reference``.
+
+    The baseline a likelihood model of images must beat: it knows what each pixel tends to
+    be, and nothing about how pixels go together. Each position's histogram adds
+    ``pseudocount`` to every level's count (0.5: the Krichevsky-Trofimov estimate), so that
+    a level never seen there is improbable, not impossible.
+
+    Parameters
+    ----------
+    reference : array_like, shape (m, *example_shape)
+        The images the histograms are counted on (a training split), in [0, 1].
+    x : array_like, shape (n, *example_shape)
+        The images scored (a test split).
+    n_levels : int
+        The levels of a pixel: 256 for 8-bit images, read as round(value * (n_levels - 1)).
+    pseudocount : float
+        Added to every level's count at every position.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n,)
+        Bits per dimension of each image of ``x``.
+    """
+    steps = n_levels - 1
+    levels = lambda a: np.clip(np.rint(np.asarray(a, dtype="float64") * steps), 0, steps).astype(
+        np.int64).reshape(len(a), -1)
+    seen, scored = levels(reference), levels(x)
+    positions = np.arange(seen.shape[1])
+    counts = np.zeros((seen.shape[1], n_levels))
+    np.add.at(counts, (np.broadcast_to(positions, seen.shape), seen), 1.0)
+    log_p = np.log(counts[positions, scored] + pseudocount) - math.log(len(seen) + n_levels * pseudocount)
+    return -log_p.sum(axis=1) / (seen.shape[1] * math.log(2.0))
+
+
+def sharpness(x):
+    """The detail in each image: the mean square of its 4-neighbour Laplacian over the
+    interior pixels, all channels.
+
+    Blur lowers it (a Gaussian blur of 1 pixel leaves the bundled emoji about a tenth of
+    theirs), and so does averaging images; compare generated images with real ones by the
+    ratio of their means.
+
+    Parameters
+    ----------
+    x : array_like, shape (n, H, W, C)
+        Images, H and W at least 3.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n,)
+    """
+    x = np.asarray(x, dtype="float64")
+    laplacian = (4 * x[:, 1:-1, 1:-1] - x[:, :-2, 1:-1] - x[:, 2:, 1:-1]
+                 - x[:, 1:-1, :-2] - x[:, 1:-1, 2:])
+    return np.mean(laplacian ** 2, axis=(1, 2, 3))
 
 
 def latent_activity(z_mean):
