@@ -65,6 +65,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/fraction_of_peak.py
 	$(BIN)/python bench/folder_load.py
 	$(BIN)/python bench/diagnose_time.py
+	$(BIN)/python bench/capstone_grids.py
 
 # The comparisons with what learners would pick instead (about 50 minutes; BENCHMARKS.md).
 bench-compare: $(COMPARE)/.installed-compare

@@ -95,6 +95,20 @@ def test_diagnose_time_quick(capsys):
     assert float(line.split(": ", 1)[1]) > 0
 
 
+def test_capstone_grids_quick(tmp_path, capsys):
+    import capstone_grids
+    from PIL import Image
+
+    assert capstone_grids.main(["--quick", "--out", str(tmp_path)]) == 0
+    line = last_line(capsys)
+    assert line.startswith("capstone_bits_per_dim: ") and float(line.split(": ", 1)[1]) > 0
+    for name, rows in [("capstone_unconditional.png", 8), ("capstone_by_category.png", 9),
+                       ("capstone_by_category_prior.png", 9)]:
+        with Image.open(tmp_path / name) as grid:
+            assert grid.size == (2 * (8 * 33 + 1), 2 * (rows * 33 + 1)) and grid.mode == "RGB"
+            assert "emoji generated" in grid.info["Description"]
+
+
 def test_course_runtime_on_a_tiny_notebook(tmp_path, capsys, monkeypatch):
     import course_runtime
     import nbformat

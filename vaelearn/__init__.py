@@ -4,12 +4,13 @@ Three floors, each importing only what stands beside or below it (ARCHITECTURE.m
 
 - **the learning library** that the notebooks call: data (:mod:`~vaelearn.data`,
   :mod:`~vaelearn.folders`, :mod:`~vaelearn.corpus`), networks (:mod:`~vaelearn.networks`),
-  models (:mod:`~vaelearn.models`, :mod:`~vaelearn.sequence`), the objective
-  (:mod:`~vaelearn.objectives`), evaluation (:mod:`~vaelearn.evaluation`,
-  :mod:`~vaelearn.metrics`, :mod:`~vaelearn.anomaly`, :mod:`~vaelearn.diagnosis`), training
-  (:mod:`~vaelearn.training`, :mod:`~vaelearn.training_display`), figures
-  (:mod:`~vaelearn.plots`, :mod:`~vaelearn.explorer`), on a foundation of small modules
-  (errors, files, backend differences, defaults, randomness, input checks);
+  models (:mod:`~vaelearn.models`, :mod:`~vaelearn.sequence`), codes to decode
+  (:mod:`~vaelearn.sampling`), the objective (:mod:`~vaelearn.objectives`), evaluation
+  (:mod:`~vaelearn.evaluation`, :mod:`~vaelearn.metrics`, :mod:`~vaelearn.anomaly`,
+  :mod:`~vaelearn.diagnosis`), training (:mod:`~vaelearn.training`,
+  :mod:`~vaelearn.training_display`), figures (:mod:`~vaelearn.plots`,
+  :mod:`~vaelearn.explorer`), on a foundation of small modules (errors, files, backend
+  differences, defaults, randomness, input checks);
 - **the course machinery** beside it: exercises and their grading engine
   (:mod:`~vaelearn.exercises`), quizzes (:mod:`~vaelearn.quiz`), the learner's records
   (:mod:`~vaelearn.records`) and progress (:mod:`~vaelearn.progress`);
@@ -63,8 +64,8 @@ _SUBMODULES = (
     "course_model", "data", "defaults", "deprecation", "diagnosis", "display", "download",
     "errors", "evaluation", "exercises", "explorer", "files", "folders", "gradients",
     "import_hooks", "losses", "metrics", "models", "networks", "objectives", "plots",
-    "progress", "quiz", "randomness", "records", "saving", "sequence", "sources", "text",
-    "training", "training_display", "validation",
+    "progress", "quiz", "randomness", "records", "sampling", "saving", "sequence", "sources",
+    "text", "training", "training_display", "validation",
 )
 # Functions of the package face, imported with their module on first use: name -> module.
 _FUNCTIONS = {"diagnose": "diagnosis"}
