@@ -18,7 +18,8 @@ def hint_of(name, mistake_index):
 
 COMPARED = ["scale_pixels", "interpolate_codes", "vae_loss", "effective_beta", "iwae_bound",
             "reparameterize", "threshold_for_fpr", "information_gap", "word_dropout",
-            "paired_interval", "logistic_log_prob"]
+            "paired_interval", "logistic_log_prob", "nearest_code", "mixture_log_prior",
+            "hierarchical_kl", "forward_diffusion"]
 
 
 @pytest.mark.parametrize("name", COMPARED)
@@ -55,6 +56,9 @@ RIGHT = [
     ("threshold_for_fpr", lambda scores, fpr: np.sort(scores)[int(fpr * len(scores))]),
     ("threshold_for_fpr", lambda scores, fpr: np.quantile(scores, fpr, method="lower")),
     ("threshold_for_fpr", lambda scores, fpr: np.percentile(scores, 100 * fpr, method="higher")),
+    ("nearest_code", lambda z, c: ((z[:, None] - c[None]) ** 2).sum(-1).argmin(1)),
+    ("mixture_log_prior", lambda z, mu, lv: vl.priors.mixture_log_prob(z, mu, lv)),
+    ("forward_diffusion", lambda x0, t, ab, eps: vl.diffusion.diffuse(x0, t, ab, eps)),
 ]
 
 

@@ -1,9 +1,12 @@
 """What every model of the course promises, checked once for each kind of model.
 
-The five kinds: the plain autoencoder (``make_autoencoder``), the VAE (``make_vae``), the
+The six kinds: the plain autoencoder (``make_autoencoder``), the VAE (``make_vae``), the
 conditional VAE (``make_vae(n_classes=...)``), the VAE of 8-bit pixels
-(``make_vae(likelihood="logistic")``, whose likelihood has a weight of its own) and the
-sequence VAE (``make_sequence_vae``), each on tiny data (48 examples, 2 epochs). Each file of model-specific tests
+(``make_vae(likelihood="logistic")``, whose likelihood has a weight of its own), the VAE with a
+learned prior (``make_learned_prior_vae``, whose KL is a Monte Carlo estimate) and the
+sequence VAE (``make_sequence_vae``), each on tiny data (48 examples, 2 epochs). The VQ-VAE,
+the two-layer VAE and the diffusion model log other terms and read other codes; their files
+(test_quantization.py, test_hierarchy.py, test_diffusion.py) hold them to the same promises. Each file of model-specific tests
 (test_models.py, test_conditional.py, test_text.py) keeps only what one kind does alone.
 """
 
@@ -19,11 +22,13 @@ import vaelearn as vl
 from vaelearn.corpus import Vocabulary, make_corpus
 from vaelearn.models import VAE, Autoencoder, ConditionalVAE, make_autoencoder, make_vae
 from vaelearn.networks import build_decoder, build_encoder
+from vaelearn.priors import LearnedPriorVAE, make_learned_prior_vae
 from vaelearn.sequence import SequenceVAE, make_sequence_vae
 
-KINDS = ["autoencoder", "vae", "conditional", "logistic", "sequence"]
+KINDS = ["autoencoder", "vae", "conditional", "logistic", "learned_prior", "sequence"]
 CLASSES = {"autoencoder": Autoencoder, "vae": VAE, "conditional": ConditionalVAE,
-           "logistic": VAE, "sequence": SequenceVAE}
+           "logistic": VAE, "learned_prior": LearnedPriorVAE, "sequence": SequenceVAE}
+N_COMPONENTS = 3
 N_TRAIN, N_VAL, BATCH = 48, 16, 16
 BETA = 0.5  # not 1, so that a loss that forgot beta does not add up
 LATENT = 2
@@ -84,6 +89,9 @@ def make_case(kind, digits, corpus):
                                                hidden=HIDDEN, beta=BETA, seed=seed),
         "logistic": lambda seed=0: make_vae(shape, latent_dim=LATENT, hidden=HIDDEN, beta=BETA,
                                             likelihood="logistic", seed=seed),
+        "learned_prior": lambda seed=0: make_learned_prior_vae(
+            shape, prior="vamp", n_components=N_COMPONENTS, latent_dim=LATENT, hidden=HIDDEN,
+            beta=BETA, seed=seed),
     }
     labelled = kind == "conditional"
     likelihood = "logistic" if kind == "logistic" else "bernoulli"
@@ -296,6 +304,8 @@ def regularized(case):
         model = Autoencoder(encoder, decoder)
     elif case.conditional:
         model = ConditionalVAE(encoder, decoder, n_classes=N_CLASSES, beta=BETA, seed=4)
+    elif case.kind == "learned_prior":
+        model = LearnedPriorVAE(encoder, decoder, n_components=N_COMPONENTS, beta=BETA, seed=4)
     else:
         model = VAE(encoder, decoder, beta=BETA, likelihood=case.likelihood, seed=4)
     model.compile_with_defaults()

@@ -38,7 +38,11 @@ TAUGHT = {
     "11": ["augmentation", "100 labels"],
     "12": ["your own", "colour", "folder", "likelihood", "bits per dimension", "diagnos", "sharp",
            "capstone", "predicted"],
-    "13": ["recap", "eli5", "progress", "magic box"],
+    "13": ["discrete", "vq-vae", "codebook", "quantis", "perplexity", "dead code", "straight-through"],
+    "14": ["learned prior", "vampprior", "mixture prior", "prior hole", "aggregate posterior"],
+    "15": ["hierarch", "two stochastic layers", "ladder", "top-down", "second layer"],
+    "16": ["diffusion", "fixed encoder", "noise schedule", "latent diffusion"],
+    "17": ["recap", "eli5", "progress", "magic box"],
 }
 REFERENCE = re.compile(r"\bnotebooks? (\d\d)((?:(?:,| and| or) \d\d)*)")
 

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
 # The shortest notebook (BENCHMARKS.md, "Notebook run times"), run to its end from the copy.
-SHORT_NOTEBOOK = "13_eli5_recap.ipynb"
+SHORT_NOTEBOOK = "17_eli5_recap.ipynb"
 
 
 def course_files():

@@ -4,7 +4,9 @@ Three floors, each importing only what stands beside or below it (ARCHITECTURE.m
 
 - **the learning library** that the notebooks call: data (:mod:`~vaelearn.data`,
   :mod:`~vaelearn.folders`, :mod:`~vaelearn.corpus`), networks (:mod:`~vaelearn.networks`),
-  models (:mod:`~vaelearn.models`, :mod:`~vaelearn.sequence`), codes to decode
+  models (:mod:`~vaelearn.models`, :mod:`~vaelearn.sequence`, and beyond the 2014 VAE:
+  :mod:`~vaelearn.quantization`, :mod:`~vaelearn.priors`, :mod:`~vaelearn.hierarchy`,
+  :mod:`~vaelearn.diffusion`), codes to decode
   (:mod:`~vaelearn.sampling`), the objective (:mod:`~vaelearn.objectives`), evaluation
   (:mod:`~vaelearn.evaluation`, :mod:`~vaelearn.metrics`, :mod:`~vaelearn.anomaly`,
   :mod:`~vaelearn.diagnosis`), training (:mod:`~vaelearn.training`,
@@ -61,11 +63,12 @@ __all__ = ["diagnose", "seed"]
 
 _SUBMODULES = (
     "anomaly", "backend", "batching", "classroom", "conditional", "corpus", "course",
-    "course_model", "data", "defaults", "deprecation", "diagnosis", "display", "download",
-    "errors", "evaluation", "exercises", "explorer", "files", "folders", "gradients",
-    "import_hooks", "losses", "metrics", "models", "networks", "objectives", "plots",
-    "progress", "quiz", "randomness", "records", "sampling", "saving", "sequence", "sources",
-    "text", "training", "training_display", "validation",
+    "course_model", "data", "defaults", "deprecation", "diagnosis", "diffusion", "display",
+    "download", "errors", "evaluation", "exercises", "explorer", "files", "folders",
+    "gradients", "hierarchy", "import_hooks", "losses", "metrics", "models", "networks",
+    "objectives", "plots", "priors", "progress", "quantization", "quiz", "randomness",
+    "records", "sampling", "saving", "sequence", "sources", "text", "training",
+    "training_display", "validation",
 )
 # Functions of the package face, imported with their module on first use: name -> module.
 _FUNCTIONS = {"diagnose": "diagnosis"}

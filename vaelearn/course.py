@@ -29,7 +29,11 @@ EXERCISES_BY_NOTEBOOK = {
     "10_text_generation": ("word_dropout",),
     "11_data_augmentation": ("paired_interval",),
     "12_your_own_images": ("logistic_log_prob", "colour_networks", "colour_vae"),
-    "13_eli5_recap": ("generate",),
+    "13_discrete_codes": ("nearest_code",),
+    "14_learned_priors": ("mixture_log_prior",),
+    "15_hierarchical_latents": ("hierarchical_kl",),
+    "16_road_to_diffusion": ("forward_diffusion",),
+    "17_eli5_recap": ("generate",),
 }
 
 _PACKAGE = Path(__file__).resolve().parent

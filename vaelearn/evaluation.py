@@ -67,18 +67,32 @@ def _over_batches(model, batch, x, y, n_samples, batch_size):
     return in_batches(batch, x, labels, batch_size=batch_size)
 
 
+def _log_prior(model, z):
+    """log p(z) under the model's prior: its own ``log_prior`` (a learned prior), else N(0, I)."""
+    own = getattr(model, "log_prior", None)
+    return log_standard_normal(z) if own is None else own(z)
+
+
 def elbo(model, x, y=None, *, n_samples=1, seed=None, batch_size=None):
     """The ELBO per example: E_q[log p(x|z)] - KL(q(z|x) || p(z)).
+
+    p(z) is the model's prior: N(0, I), where the KL is exact, or a learned prior (a model
+    with a ``log_prior`` method, :class:`~vaelearn.priors.LearnedPriorVAE`), where the KL is
+    estimated with the same ``n_samples`` draws, E_q[log q(z|x) - log p(z)].
 
     Parameters
     ----------
     model : vaelearn.models.VAE
-        Or any variational model of :mod:`vaelearn.models` (a ``ConditionalVAE`` with ``y``).
+        Or any variational model of :mod:`vaelearn.models` (a ``ConditionalVAE`` with ``y``),
+        or a model with a method ``log_importance_weights(x, y, *, n_samples, seed)`` that
+        returns log p(x, z) - log q(z|x) for ``n_samples`` draws per example, shaped
+        ``(n_samples, n)`` (:class:`vaelearn.hierarchy.TwoLayerVAE`): its ELBO is then their
+        mean, with no closed-form KL.
     x : array_like, shape (n, *model.example_shape)
     y : array_like, shape (n,), optional
         Labels, for a conditional model only.
     n_samples : int
-        Posterior draws the expectation is averaged over; the KL is exact.
+        Posterior draws the expectation is averaged over (the KL is exact for N(0, I)).
     seed : int, optional
     batch_size : int, optional
         Examples per forward pass (default: about 2,048 draws per pass).
@@ -91,8 +105,13 @@ def elbo(model, x, y=None, *, n_samples=1, seed=None, batch_size=None):
     seed = keras.random.SeedGenerator(seed)
 
     def batch(xb, yb):
-        z_mean, z_log_var, _, log_px_z = _posterior_draws(model, xb, yb, n_samples, seed)
-        return ops.mean(log_px_z, axis=0) - gaussian_kl(z_mean, z_log_var)
+        if hasattr(model, "log_importance_weights"):  # a hierarchy: its KL has no closed form
+            return ops.mean(model.log_importance_weights(xb, yb, n_samples=n_samples, seed=seed),
+                            axis=0)
+        z_mean, z_log_var, z, log_px_z = _posterior_draws(model, xb, yb, n_samples, seed)
+        if getattr(model, "log_prior", None) is None:
+            return ops.mean(log_px_z, axis=0) - gaussian_kl(z_mean, z_log_var)
+        return ops.mean(log_px_z - log_normal(z, z_mean, z_log_var) + model.log_prior(z), axis=0)
 
     return _over_batches(model, batch, x, y, n_samples, batch_size)
 
@@ -102,7 +121,8 @@ def iwae_bound(model, x, y=None, *, n_samples=50, seed=None, batch_size=None):
     """Importance-weighted bound L_k = E[log 1/k sum_i p(x, z_i) / q(z_i|x)], k = ``n_samples``.
 
     L_1 is a one-sample ELBO; L_k grows with k and tends to log p(x), so a large k
-    estimates the model's log-likelihood (Burda et al., 2015).
+    estimates the model's log-likelihood (Burda et al., 2015). p(z) is the model's prior, as
+    in :func:`elbo`.
 
     Parameters
     ----------
@@ -119,8 +139,11 @@ def iwae_bound(model, x, y=None, *, n_samples=50, seed=None, batch_size=None):
     seed = keras.random.SeedGenerator(seed)
 
     def batch(xb, yb):
+        if hasattr(model, "log_importance_weights"):  # e.g. vaelearn.hierarchy.TwoLayerVAE
+            log_w = model.log_importance_weights(xb, yb, n_samples=n_samples, seed=seed)
+            return ops.logsumexp(log_w, axis=0) - math.log(n_samples)
         z_mean, z_log_var, z, log_px_z = _posterior_draws(model, xb, yb, n_samples, seed)
-        log_w = log_px_z + log_standard_normal(z) - log_normal(z, z_mean, z_log_var)
+        log_w = log_px_z + _log_prior(model, z) - log_normal(z, z_mean, z_log_var)
         return ops.logsumexp(log_w, axis=0) - math.log(n_samples)
 
     return _over_batches(model, batch, x, y, n_samples, batch_size)

@@ -15,7 +15,8 @@ from .defaults import PIXEL_LEVELS
 from .randomness import numpy_generator
 
 __all__ = ["ACTIVE_UNIT_THRESHOLD", "ModeCoverage", "PrecisionRecall", "active_units",
-           "bits_per_dim_from_nats", "factor_information", "fit_judge", "frechet_distance",
+           "bits_per_dim_from_nats", "codebook_perplexity", "codebook_usage", "dead_codes",
+           "factor_information", "fit_judge", "frechet_distance",
            "histogram_bits_per_dim", "judge_confidence", "judge_features", "kl_per_dimension",
            "latent_activity", "mode_coverage", "mutual_information", "mutual_information_gap",
            "nearest_neighbour_gap", "precision_recall", "sample_diversity", "sharpness"]
@@ -532,3 +533,61 @@ def sample_diversity(images):
     dist = pairwise_distances(flat)
     n = len(flat)
     return float(dist.sum() / (n * (n - 1)))
+
+
+def codebook_usage(indices, n_codes):
+    """How often each code of a codebook is chosen, over every example and position.
+
+    Parameters
+    ----------
+    indices : array_like of int, shape (n, ...)
+        Codes, integers in 0..n_codes-1 (a VQ-VAE's ``encode(x)``).
+    n_codes : int
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_codes,)
+        The share of choices that went to each code; sums to 1.
+    """
+    indices = np.asarray(indices).ravel()
+    if indices.size == 0 or not np.issubdtype(indices.dtype, np.integer):
+        raise ValueError("codebook_usage needs at least one integer code.")
+    if indices.min() < 0 or indices.max() >= n_codes:
+        raise ValueError(f"Codes must lie in 0..{n_codes - 1}, got {indices.min()}..{indices.max()}.")
+    return np.bincount(indices, minlength=n_codes) / indices.size
+
+
+def codebook_perplexity(indices, n_codes):
+    """The perplexity of the codebook's usage, exp(H) with H the entropy (nats) of
+    :func:`codebook_usage`: the number of equally used codes that would give the same entropy.
+
+    n_codes when every code is used equally often; 1 when one code takes every choice.
+
+    Parameters
+    ----------
+    indices : array_like of int, shape (n, ...)
+    n_codes : int
+
+    Returns
+    -------
+    float
+        Between 1 and n_codes.
+    """
+    usage = codebook_usage(indices, n_codes)
+    used = usage[usage > 0]
+    return float(np.exp(-np.sum(used * np.log(used))))
+
+
+def dead_codes(indices, n_codes):
+    """The number of codes that no example chooses at any position.
+
+    Parameters
+    ----------
+    indices : array_like of int, shape (n, ...)
+    n_codes : int
+
+    Returns
+    -------
+    int
+    """
+    return int(np.sum(codebook_usage(indices, n_codes) == 0))

@@ -568,7 +568,7 @@ class VAE(LatentModel):
         z_mean, z_log_var = self.encoder(self.encoder_inputs(x, y), training=training)
         z = self.sampling([z_mean, z_log_var])
         return {"reconstruction": self.decoder(self.decoder_inputs(z, y), training=training),
-                "z_mean": z_mean, "z_log_var": z_log_var, "target": x}
+                "z_mean": z_mean, "z_log_var": z_log_var, "z": z, "target": x}
 
     def encode(self, x, y=None, *, batch_size=PREDICT_BATCH_SIZE):
         """The posterior q(z|x) of each example.

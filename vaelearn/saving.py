@@ -27,7 +27,8 @@ from .import_hooks import after_imports, around_first_import, half_imported
 __all__ = ["MODEL_MODULES", "load_model", "model_file", "register_with_keras"]
 
 # The modules that define (and so register) vaelearn's Keras classes.
-MODEL_MODULES = ("vaelearn.networks", "vaelearn.models", "vaelearn.sequence")
+MODEL_MODULES = ("vaelearn.networks", "vaelearn.models", "vaelearn.sequence", "vaelearn.quantization",
+                 "vaelearn.priors", "vaelearn.hierarchy", "vaelearn.diffusion")
 SUFFIX = ".keras"
 _AGAIN = "Load an earlier copy, or train the model and save it again."
 

@@ -6,7 +6,7 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-NOTEBOOK = "notebooks/13_eli5_recap.ipynb"
+NOTEBOOK = "notebooks/17_eli5_recap.ipynb"
 
 GOAL = "What is the primary goal of Variational Autoencoders (VAEs)?"
 GOAL_WRONG = "A. Turning pictures into music."

@@ -1,4 +1,4 @@
-"""Exercise of notebook 13: the generative story, told with real draws."""
+"""Exercise of notebook 17: the generative story, told with real draws."""
 
 import numpy as np
 
