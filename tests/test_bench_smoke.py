@@ -228,3 +228,18 @@ def test_flop_counter_known_answers():
     embedding.build((None, 4))
     with pytest.raises(ValueError, match="no FLOP formula"):
         layer_flops(embedding)
+
+
+def test_hierarchy_warmup_quick(capsys):
+    import json
+
+    import hierarchy_warmup
+
+    assert hierarchy_warmup.main(["--quick", "--seeds", "0", "--datasets", "digits"]) == 0
+    line = last_line(capsys)
+    assert line.startswith("hierarchy_warmup: ")
+    ranges = json.loads(line.split(": ", 1)[1])["digits"]
+    assert set(ranges) == {"kl_2 plain", "kl_2 warm-up", "kl_2 free bits", "gain two vs one layer",
+                           "gain warm-up vs plain", "gain free bits vs plain"}
+    assert all(low == high for low, high in ranges.values())  # one seed
+    assert all(low >= 0 for key, (low, _) in ranges.items() if key.startswith("kl_2"))
