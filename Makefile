@@ -8,8 +8,9 @@ PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--ServerApp.allow_root=True)
 
 COMPARE := .venv-compare
+NBGRADER := .venv-nbgrader
 
-.PHONY: lab test test-browser test-backends bench bench-compare clean
+.PHONY: lab test test-browser test-backends bench bench-compare graded-wheel clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,13 +37,18 @@ $(COMPARE)/.installed-compare: pyproject.toml tools/compare_env.py tools/venvs.p
 	$(PYTHON) tools/compare_env.py $(COMPARE)
 	touch $@
 
+# nbgrader and its pins get an environment of their own too, beside a graded install of the
+# course (no answers): tests/test_nbgrader.py grades two lessons there. Python >= 3.11.
+$(NBGRADER)/.installed-nbgrader: pyproject.toml tools/nbgrader_env.py tools/graded_wheel.py | $(VENV)/.installed-test
+	$(BIN)/python tools/nbgrader_env.py $(NBGRADER)
+
 lab: $(VENV)/.installed
 	$(BIN)/python -m jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
 		--ServerApp.root_dir=notebooks $(ALLOW_ROOT)
 
 # Every notebook runs twice: on the bundled MNIST sample (with the unit tests), then on the 8x8 digits.
 # Then the comparisons with pythae and PyOD, in their environment (tests/compare/conftest.py).
-test: $(VENV)/.installed-test $(COMPARE)/.installed-compare
+test: $(VENV)/.installed-test $(COMPARE)/.installed-compare $(NBGRADER)/.installed-nbgrader
 	$(BIN)/python -m pytest
 	VAELEARN_DATASET=digits $(BIN)/python -m pytest notebooks
 	$(COMPARE)/bin/python -m pytest -o addopts= tests/compare
@@ -71,6 +77,10 @@ bench: $(VENV)/.installed
 bench-compare: $(COMPARE)/.installed-compare
 	$(COMPARE)/bin/python bench/compare_pythae.py
 	$(COMPARE)/bin/python bench/compare_pyod.py
+
+# The wheel of a graded class: the course without the exercises' answers (dist/graded/).
+graded-wheel: $(VENV)/.installed-test
+	$(BIN)/python tools/graded_wheel.py dist/graded
 
 clean:
 	rm -rf build .pytest_cache

@@ -59,3 +59,16 @@ def built_dist(tmp_path_factory):
     (wheel,) = (work / "out").glob("*.whl")
     (sdist,) = (work / "out").glob("*.tar.gz")
     return wheel, sdist
+
+
+
+@pytest.fixture(scope="session")
+def graded_wheel(tmp_path_factory):
+    """The wheel of a graded class, without the exercises' answers, built offline by
+    ``tools/graded_wheel.py`` (what ``make graded-wheel`` runs)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("graded_wheel", ROOT / "tools" / "graded_wheel.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    return tool.build(tmp_path_factory.mktemp("graded"))

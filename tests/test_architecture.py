@@ -12,7 +12,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "vaelearn"
 
 FOUNDATION = {"errors", "files", "import_hooks", "backend", "display", "course", "randomness",
-              "deprecation", "defaults", "validation"}
+              "deprecation", "defaults", "validation", "memory"}
 MACHINERY = {"exercises", "quiz", "records", "progress"}
 CLASSROOM = {"classroom"}
 # What each floor may import (itself included).

@@ -2,12 +2,14 @@
 
 import csv
 import io
+import json
 import shutil
 
 import pytest
 
 import vaelearn.quiz
 from vaelearn.classroom.cli import main
+from vaelearn import records
 from vaelearn.records import record_path
 
 QUIZ = """\
@@ -109,3 +111,47 @@ def test_collect_fails_when_nothing_can_be_merged(tmp_path, capsys):
     assert main(["progress", "collect", str(bad), "--output", str(tmp_path / "out.csv")]) == 1
     assert "no progress file could be read" in capsys.readouterr().err
     assert not (tmp_path / "out.csv").exists()
+
+
+def progress_document(attempts):
+    return json.dumps({"format": records.FORMAT, "version": records.VERSION,
+                       "attempts": attempts})
+
+
+GOOD = {"quiz": "practice", "question": "one", "response": "B", "correct": True,
+        "time": "2026-12-05T10:00:00+00:00"}
+
+
+@pytest.mark.parametrize("content, says", [
+    ("[" * 100_000 + "]" * 100_000, "nests its JSON deeper"),
+    ('{"format": "vaelearn-progress", "version": 1, "attempts": [' + "[" * 50_000
+     + "]" * 50_000 + "]}", "nests its JSON deeper"),
+    (progress_document([GOOD] * (records.MAX_ATTEMPTS + 1)), "more than the 100,000"),
+    (" " * (records.MAX_FILE_BYTES + 1), "larger than 32 MiB"),
+])
+def test_collect_skips_a_crafted_file_within_bounds(tmp_path, monkeypatch, capsys, content, says):
+    """A learner's file is untrusted: one built to exhaust the reader is skipped and reported
+    in one line, and the other files are merged."""
+    alice = learner_file(monkeypatch, tmp_path / "alice.json", "B")
+    crafted = tmp_path / "mallory.json"
+    crafted.write_text(content)
+    out = tmp_path / "class.csv"
+    assert main(["progress", "collect", str(alice), str(crafted), "--output", str(out)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert [line for line in err if line.startswith(f"skipped {crafted}: ")] == [
+        next(line for line in err if says in line)]
+    assert "Traceback" not in "\n".join(err)
+    assert len(list(csv.DictReader(open(out, newline="")))) == 1
+
+
+@pytest.mark.parametrize("field, value", [
+    ("response", [["A"]]), ("response", [1, 2]), ("response", {"a": 1}), ("response", True),
+    ("response", "B" * (records.MAX_TEXT + 1)), ("quiz", "q" * (records.MAX_TEXT + 1)),
+])
+def test_collect_skips_an_attempt_with_a_crafted_field(tmp_path, capsys, field, value):
+    crafted = tmp_path / "mallory.json"
+    crafted.write_text(progress_document([GOOD, {**GOOD, field: value}]))
+    out = tmp_path / "class.csv"
+    assert main(["progress", "collect", str(crafted), "--output", str(out)]) == 1
+    assert f"attempt 2 has no valid {field!r}" in capsys.readouterr().err
+    assert len(list(csv.DictReader(open(out, newline="")))) == 1

@@ -9,7 +9,7 @@ from scipy.special import logsumexp
 import vaelearn as vl
 from vaelearn import exercises
 from vaelearn.course import EXERCISES_BY_NOTEBOOK
-from vaelearn.exercises.reconstruction import _bce, _kl
+from vaelearn.exercises.solutions.reconstruction import _kl
 
 
 def hint_of(name, mistake_index):
@@ -292,7 +292,7 @@ def test_the_scratch_pieces_are_judged_against_vaelearns_own():
     import keras
     from keras import layers
 
-    from vaelearn.exercises import scratch
+    from vaelearn.exercises.solutions import scratch
 
     for name in ("scratch_encoder", "scratch_sampling", "scratch_decoder", "scratch_vae"):
         assert exercises.check(name, exercises.get(name).reference).passed, name

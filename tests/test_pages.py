@@ -1,13 +1,15 @@
-"""vaelearn run's HTML pages load nothing: MathJax inside, no CDN script or stylesheet.
+"""vaelearn run's HTML pages load nothing: MathJax inside, no CDN script or stylesheet; a
+figure's alt text reaches its <img>.
 
 tests/browser/test_browser_offline_page.py opens such pages in Chromium with the network
 refused and checks that the formulas are typeset.
 """
 
+import html
 import re
 
 import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from vaelearn.classroom import pages
 from vaelearn.classroom.cli import main
@@ -46,3 +48,15 @@ def test_vaelearn_run_stops_before_running_when_mathjax_is_missing(tmp_path, mon
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "pip install --force-reinstall django-static-mathjax" in err[0]
     assert not (tmp_path / "site").exists()
+
+
+def test_a_pngs_alt_text_becomes_its_images_alt_attribute():
+    png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+    figure = new_output("display_data", data={"image/png": png, "text/plain": "<figure>"},
+                        metadata={"image/png": {"alt": 'A row of 2 "grey-level" images & <more>'}})
+    page = pages.export_html(new_notebook(cells=[new_code_cell("fig", outputs=[figure])]))
+
+    (img,) = re.findall(r"<img[^>]*>", page)
+    assert html.unescape(re.search(r"alt=(['\"])(.*?)\1", img).group(2)) == \
+        'A row of 2 "grey-level" images & <more>'
+    assert f"data:image/png;base64,{png}" in img

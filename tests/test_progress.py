@@ -134,10 +134,10 @@ class RecordingOutput:
     """Stands in for vaelearn.display.LiveOutput."""
 
     def __init__(self, widget):
-        self.widget, self.bundle = widget, None
+        self.widget, self.bundle, self.metadata = widget, None, None
 
-    def finish(self, bundle):
-        self.bundle = bundle
+    def finish(self, bundle, *, metadata=None):
+        self.bundle, self.metadata = bundle, metadata
 
 
 def test_live_curves_draw_the_first_and_last_epoch_and_keep_to_their_share(vae, digits,
@@ -177,6 +177,9 @@ def test_live_curves_plot_the_chosen_keys_over_the_planned_epochs(vae, digits, m
     curves = LiveCurves(keys=["kl_loss"])
     vae.fit(digits.x_train, epochs=3, batch_size=64, verbose=0, callbacks=[curves])
     assert curves._live.bundle["text/plain"] == "<CourseFigure size 288x216 with 1 Axes>"
+    # The last drawing's alt text counts every epoch, not those of the first drawing.
+    assert curves._live.metadata == {"image/png": {
+        "alt": "Training curves over 3 epochs, value against epoch, 1 panel: kl_loss."}}
 
 
 def test_shown_by_default_reads_the_environment(monkeypatch):

@@ -7,18 +7,17 @@ editable vaelearn (that needs the ``__editable__`` path file, which a plain path
 run). Every command runs from a temporary folder, so the checkout is not on ``sys.path``.
 """
 
-import os
 import re
 import shlex
 import subprocess
 import sys
-import sysconfig
 import tarfile
 import zipfile
 from email.parser import Parser
 from pathlib import Path
 
 import pytest
+from isolated_venv import venv_seeing_this_environment
 
 import vaelearn
 
@@ -67,29 +66,8 @@ def installed(built_dist, tmp_path_factory):
     folder outside the checkout)."""
     wheel, _ = built_dist
     base = tmp_path_factory.mktemp("installed")
-    venv = base / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True,
-                   timeout=120)
-    python = venv / "bin" / "python"
-    purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()"
-                              "['purelib'])"], capture_output=True, text=True, check=True)
-    ours = {sysconfig.get_paths()[key] for key in ("purelib", "platlib")}
-    (Path(purelib.stdout.strip()) / "test-environment.pth").write_text("\n".join(sorted(ours)))
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "PYTHON"))}
-    env.update(
-        HOME=str(base / "home"),
-        VAELEARN_HOME=str(base / "home" / ".vaelearn"),
-        VAELEARN_DATA_DIR=str(base / "datasets"),
-        VAELEARN_DATASET="digits",  # the fast dataset, as in every notebook test
-        PATH=f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}",
-        PIP_CONFIG_FILE=os.devnull,
-        # Jupyter's data (nbconvert's templates, the widgets' lab extension) lives under this
-        # environment's prefix, not the venv's.
-        JUPYTER_PATH=str(Path(sys.prefix) / "share" / "jupyter"),
-    )
-    env.pop("VAELEARN_QUIZ_DIR", None)
+    venv, env = venv_seeing_this_environment(base)
     learner = base / "learner"
-    (base / "home").mkdir()
     learner.mkdir()
     assert ROOT not in learner.parents
     return venv / "bin", env, learner, wheel

@@ -12,7 +12,7 @@ Three floors, each importing only what stands beside or below it (ARCHITECTURE.m
   :mod:`~vaelearn.diagnosis`), training (:mod:`~vaelearn.training`,
   :mod:`~vaelearn.training_display`), figures (:mod:`~vaelearn.plots`,
   :mod:`~vaelearn.explorer`), on a foundation of small modules (errors, files, backend
-  differences, defaults, randomness, input checks);
+  differences, defaults, randomness, input checks, the memory a kernel may use);
 - **the course machinery** beside it: exercises and their grading engine
   (:mod:`~vaelearn.exercises`), quizzes (:mod:`~vaelearn.quiz`), the learner's records
   (:mod:`~vaelearn.records`) and progress (:mod:`~vaelearn.progress`);
@@ -65,9 +65,9 @@ _SUBMODULES = (
     "anomaly", "backend", "batching", "classroom", "conditional", "corpus", "course",
     "course_model", "data", "defaults", "deprecation", "diagnosis", "diffusion", "display",
     "download", "errors", "evaluation", "exercises", "explorer", "files", "folders",
-    "gradients", "hierarchy", "import_hooks", "losses", "metrics", "models", "networks",
-    "objectives", "plots", "priors", "progress", "quantization", "quiz", "randomness",
-    "records", "sampling", "saving", "sequence", "sources", "text", "training",
+    "gradients", "hierarchy", "import_hooks", "losses", "memory", "metrics", "models",
+    "networks", "objectives", "plots", "priors", "progress", "quantization", "quiz",
+    "randomness", "records", "sampling", "saving", "sequence", "sources", "text", "training",
     "training_display", "validation",
 )
 # Functions of the package face, imported with their module on first use: name -> module.

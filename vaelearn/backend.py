@@ -13,7 +13,9 @@ Also: importing TensorFlow prints C++ start-up lines (absl, oneDNN, CPU features
 machines without a GPU the GPU build's failed CUDA search) to the process's standard error,
 where a notebook shows them in red. ``import vaelearn`` arranges for the first import of
 TensorFlow (usually through ``import keras``) to drop those lines and pass every other line
-on (:func:`quiet_tensorflow_import`). Set ``TF_CPP_MIN_LOG_LEVEL`` yourself to see them all.
+on (:func:`quiet_tensorflow_import`). Set ``TF_CPP_MIN_LOG_LEVEL`` below 3 (e.g. 0) to see
+them all; 3 or more, the usual recipe to silence TensorFlow, gets the same quiet start, since
+TensorFlow prints these lines before it reads the level.
 """
 
 import logging
@@ -76,16 +78,31 @@ def drop_startup_lines(text):
     return "".join(line for line in text.splitlines(True) if not _STARTUP_NOISE.match(line))
 
 
-_LOG_LEVEL_OF_OURS = "3"
-_set_log_level = False  # whether TF_CPP_MIN_LOG_LEVEL was set by vaelearn, not the user
+_LOG_LEVEL_OF_OURS = 3
+
+
+def tensorflow_log_requested():
+    """Whether the user asked for TensorFlow's C++ log: ``TF_CPP_MIN_LOG_LEVEL`` is set to
+    a level that shows more than vaelearn's (3, errors hidden too), e.g. 0.
+
+    Returns
+    -------
+    bool
+        False when the variable is unset or asks for as little as vaelearn's level (3 or
+        more): then TensorFlow starts without its start-up log.
+    """
+    level = os.environ.get("TF_CPP_MIN_LOG_LEVEL")
+    if level is None:
+        return False
+    try:
+        return int(level) < _LOG_LEVEL_OF_OURS
+    except ValueError:  # TensorFlow reads a level that is not a number as 0: every line
+        return True
 
 
 def _import_quietly(exec_module, tensorflow):
-    global _set_log_level
-    if "TF_CPP_MIN_LOG_LEVEL" not in os.environ:
-        # Later C++ lines too (tf.data logs errors it ignores).
-        os.environ["TF_CPP_MIN_LOG_LEVEL"] = _LOG_LEVEL_OF_OURS
-        _set_log_level = True
+    # Later C++ lines too (tf.data logs errors it ignores).
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", str(_LOG_LEVEL_OF_OURS))
     with _startup_lines_dropped():
         exec_module(tensorflow)
         tensorflow.config.list_physical_devices()  # the GPU search logs too, on first use
@@ -96,8 +113,8 @@ def _import_quietly(exec_module, tensorflow):
 
 def quiet_tensorflow_import():
     """Drop TensorFlow's start-up log when it is first imported, unless the user asked for
-    logs (``TF_CPP_MIN_LOG_LEVEL`` set) or it is imported already."""
-    if "tensorflow" in sys.modules or "TF_CPP_MIN_LOG_LEVEL" in os.environ:
+    it (:func:`tensorflow_log_requested`) or TensorFlow is imported already."""
+    if "tensorflow" in sys.modules or tensorflow_log_requested():
         return
     around_first_import("tensorflow", _import_quietly)
 
@@ -113,13 +130,6 @@ def describe():
     import keras
 
     return f"Keras {keras.__version__} on the {name()} backend ({', '.join(accelerators()) or 'CPU'})"
-
-
-def tensorflow_log_requested():
-    """Whether the user asked for TensorFlow's C++ log: ``TF_CPP_MIN_LOG_LEVEL`` is set, and
-    not by vaelearn when it imported TensorFlow quietly in this process."""
-    return "TF_CPP_MIN_LOG_LEVEL" in os.environ and not (
-        _set_log_level and os.environ["TF_CPP_MIN_LOG_LEVEL"] == _LOG_LEVEL_OF_OURS)
 
 
 def name():

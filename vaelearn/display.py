@@ -36,15 +36,17 @@ class LiveOutput:
         self.widget = widget
         self._handle = display(widget, display_id=True)
 
-    def finish(self, bundle):
+    def finish(self, bundle, *, metadata=None):
         """Replace the widget's view by a static bundle and close the widget and its children.
 
         Parameters
         ----------
         bundle : dict of str to str
             MIME type -> data, e.g. ``text/plain``, ``text/html``, base64 ``image/png``.
+        metadata : dict, optional
+            MIME type -> its metadata, e.g. ``{"image/png": {"alt": "..."}}``.
         """
-        self._handle.update(bundle, raw=True)
+        self._handle.update(bundle, metadata=metadata, raw=True)
         _close(self.widget)
 
 

@@ -3,19 +3,27 @@
 Figures are built without pyplot, so a notebook shows each exactly once (as the value of
 the cell) and nothing accumulates in memory. A lesson's own figure starts from
 :func:`figure`. Categories are coloured with a colour-blind-safe cycle (``CATEGORICAL``,
-matplotlib's Petroff 10 colours).
+matplotlib's Petroff 10 colours), the default of every axes of a :class:`CourseFigure`;
+images use grey levels, values a perceptually uniform map such as ``viridis``.
+
+Every figure carries a short description of what it shows, :attr:`CourseFigure.alt`, which
+a notebook keeps in its output's metadata and an HTML export writes as the image's ``alt``
+text, for readers who cannot see it.
 """
 
 import io
 
 import numpy as np
+from matplotlib.collections import PathCollection
+from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 from scipy.stats import norm
 
 from .deprecation import renamed_parameters
 
 __all__ = ["CATEGORICAL", "CourseFigure", "figure", "image_grid", "interpolation",
-           "latent_manifold", "latent_scatter", "reconstructions", "training_curves"]
+           "latent_manifold", "latent_scatter", "reconstructions", "training_curves",
+           "training_curves_alt"]
 
 # Petroff (2021): ten colours chosen to stay apart under the common colour-vision
 # deficiencies (matplotlib's "petroff10" style).
@@ -24,22 +32,140 @@ CATEGORICAL = ("#3f90da", "#ffa90e", "#bd1f01", "#94a4a2", "#832db6", "#a96b59",
 
 
 class CourseFigure(Figure):
-    """A matplotlib figure that shows itself as a PNG when it is a cell's value."""
+    """A matplotlib figure that shows itself as a PNG, with its alt text, when it is a cell's
+    value.
+
+    Parameters
+    ----------
+    *args, **kwargs
+        As ``matplotlib.figure.Figure``.
+    alt : str, optional
+        What the figure shows, for readers who cannot see it (see :attr:`alt`).
+
+    Notes
+    -----
+    Its axes colour lines, points and bars with ``CATEGORICAL`` unless told otherwise.
+    """
+
+    def __init__(self, *args, alt=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.alt = alt
+
+    @property
+    def alt(self):
+        """str: A short description of what the figure shows (what is plotted, against what,
+        how many panels). Set it to describe a figure of your own; unset, it is a generic
+        description read from the axes: their number, titles, axis labels, what they draw
+        and their legends."""
+        return self._alt or _describe_axes(self)
+
+    @alt.setter
+    def alt(self, text):
+        self._alt = text
+
+    def add_subplot(self, *args, **kwargs):
+        """As ``matplotlib.figure.Figure.add_subplot`` (which ``subplots`` calls), with
+        ``CATEGORICAL`` as the colour cycle."""
+        ax = super().add_subplot(*args, **kwargs)
+        ax.set_prop_cycle(color=CATEGORICAL)
+        return ax
+
+    def add_axes(self, *args, **kwargs):
+        """As ``matplotlib.figure.Figure.add_axes``, with ``CATEGORICAL`` as the colour cycle."""
+        ax = super().add_axes(*args, **kwargs)
+        ax.set_prop_cycle(color=CATEGORICAL)
+        return ax
 
     def _repr_png_(self):
         buffer = io.BytesIO()
         self.savefig(buffer, format="png", bbox_inches="tight")
         return buffer.getvalue()
 
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        # A bundle rather than _repr_png_ alone: its metadata reaches the output even where
+        # matplotlib's inline backend draws the PNG (its printer takes precedence).
+        return {"image/png": self._repr_png_()}, {"image/png": {"alt": self.alt}}
 
-def figure(**kwargs):
-    """A new, empty :class:`CourseFigure`; keyword arguments as ``matplotlib.figure.Figure``."""
-    return CourseFigure(**kwargs)
+
+def figure(*, alt=None, **kwargs):
+    """A new, empty :class:`CourseFigure`.
+
+    Parameters
+    ----------
+    alt : str, optional
+        What the figure will show, for readers who cannot see it: what is plotted against
+        what, in how many panels (settable later as ``fig.alt``; left out, a generic
+        description is read from the axes).
+    **kwargs
+        As ``matplotlib.figure.Figure``, e.g. ``figsize``.
+
+    Returns
+    -------
+    CourseFigure
+    """
+    return CourseFigure(alt=alt, **kwargs)
+
+
+def _count(n, noun, plural=None):
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
+def _listed(items, *, at_most=10):
+    items = [str(item) for item in items]
+    more = f" and {len(items) - at_most} more" if len(items) > at_most else ""
+    return ", ".join(items[:at_most]) + more
+
+
+def _describe_panel(ax):
+    drawn = [_count(n, noun, plural) for n, noun, plural in (
+        (len(ax.lines), "line", None),
+        (sum(isinstance(c, PathCollection) for c in ax.collections), "set of points", "sets of points"),
+        (sum(len(c) for c in ax.containers if isinstance(c, BarContainer)), "bar", None),
+        (len(ax.images), "image", None),
+    ) if n]
+    parts = [", ".join(drawn) or "nothing drawn"]
+    x, y = ax.get_xlabel(), ax.get_ylabel()
+    if x and y:
+        parts.append(f"{y} against {x}")
+    elif x or y:
+        parts.append(f"{'x' if x else 'y'} axis: {x or y}")
+    legend = ax.get_legend()
+    if legend is not None:
+        parts.append(f"legend: {_listed(t.get_text() for t in legend.get_texts())}")
+    title = ax.get_title()
+    return (f'"{title}": ' if title else "") + "; ".join(parts)
+
+
+def _describe_axes(fig):
+    suptitle = fig.get_suptitle()
+    head = "A figure" + (f' titled "{suptitle}"' if suptitle else "")
+    if not fig.axes:
+        return f"{head}, empty."
+    if len(fig.axes) == 1:
+        return f"{head} with one panel, {_describe_panel(fig.axes[0])}."
+    panels = " ".join(f"Panel {i}, {_describe_panel(ax)}." for i, ax in enumerate(fig.axes, 1))
+    return f"{head} with {len(fig.axes)} panels{_layout(fig.axes)}. {panels}"
+
+
+def _layout(axes):
+    specs = [ax.get_subplotspec() for ax in axes]
+    grids = {spec.get_gridspec() for spec in specs if spec is not None}
+    if None in specs or len(grids) != 1:  # axes placed by hand, or several grids
+        return ""
+    nrows, ncols = grids.pop().get_geometry()
+    if nrows == 1 or ncols == 1:
+        return " in a row" if nrows == 1 else " in a column"
+    return f" in {nrows} rows of {ncols}"
 
 
 def _images(images):
     images = np.asarray(images)
     return images[..., 0] if images.ndim == 4 and images.shape[-1] == 1 else images
+
+
+def _image_kind(images):
+    """How alt text names the images that ``_images`` returned."""
+    return "colour image" if images.ndim == 4 else "grey-level image"
 
 
 def image_grid(images, *, ncols=8, titles=None, size=1.2, title=None):
@@ -74,7 +200,20 @@ def image_grid(images, *, ncols=8, titles=None, size=1.2, title=None):
                 ax.set_title(str(titles[i]), fontsize=8)
     if title:
         fig.suptitle(title)
+    fig.alt = _grid_alt(len(images), nrows, ncols, kind=_image_kind(images), title=title,
+                        titles=titles)
     return fig
+
+
+def _grid_alt(n, nrows, ncols, *, kind, title=None, titles=None):
+    if nrows == 1:
+        shape = f"A row of {_count(n, kind)}"
+    else:
+        up_to = "" if n == nrows * ncols else "up to "
+        shape = f"A grid of {_count(n, kind)} in {nrows} rows of {up_to}{ncols}"
+    titled = f', titled "{title}"' if title else ""
+    captions = "" if titles is None else f", captioned {_listed(list(titles)[:n])}"
+    return f"{shape}{titled}{captions}."
 
 
 @renamed_parameters(n="ncols")
@@ -102,6 +241,9 @@ def reconstructions(originals, reconstructed, *, ncols=10, size=1.2):
             ax.set_xticks([])
             ax.set_yticks([])
         axes[row, 0].set_ylabel(label, fontsize=8)
+    fig.alt = (f"{_count(n, _image_kind(_images(originals)))} in a row (top, labelled original) above "
+               f"{'its reconstruction' if n == 1 else 'their reconstructions'} "
+               "(bottom row, labelled reconstruction).")
     return fig
 
 
@@ -139,6 +281,11 @@ def latent_scatter(z, y=None, *, dims=(0, 1), title=None):
     ax.set_ylabel(f"z[{dims[1]}]")
     if title:
         ax.set_title(title)
+    colours = "" if y is None else (f", coloured by label ({_count(len(np.unique(y)), 'label')}: "
+                                    f"{_listed(np.unique(y))}, legend on the right)")
+    titled = f' titled "{title}"' if title else ""
+    fig.alt = (f"Scatter plot{titled} of {_count(len(z), 'code')}, z[{dims[1]}] against "
+               f"z[{dims[0]}]{colours}.")
     return fig
 
 
@@ -175,6 +322,9 @@ def latent_manifold(model, *, n_per_side=15, size=4.0):
     ax.imshow(canvas, cmap="gray_r", vmin=0, vmax=1, extent=(q[0], q[-1], q[0], q[-1]))
     ax.set_xlabel("z[0]")
     ax.set_ylabel("z[1]")
+    fig.alt = (f"A {n} by {n} grid of grey-level images decoded from 2-D codes at standard-normal "
+               f"quantiles: z[0] from {q[0]:.2f} to {q[-1]:.2f} left to right, z[1] from "
+               f"{q[0]:.2f} to {q[-1]:.2f} bottom to top.")
     return fig
 
 
@@ -197,7 +347,11 @@ def interpolation(model, x_start, x_end, *, steps=10, size=1.2):
     z = model.transform(np.stack([x_start, x_end]))
     t = np.linspace(0.0, 1.0, steps, dtype="float32")[:, None]
     images = model.decode((1 - t) * z[0] + t * z[1])
-    return image_grid(images, ncols=steps, titles=[f"{v:.2f}" for v in t[:, 0]], size=size)
+    fig = image_grid(images, ncols=steps, titles=[f"{v:.2f}" for v in t[:, 0]], size=size)
+    fig.alt = (f"A row of {_count(steps, _image_kind(_images(images)))} decoded at evenly spaced "
+               "points on the line between the codes of two inputs, captioned with the fraction "
+               "of the way, from 0.00 (first input) to 1.00 (second).")
+    return fig
 
 
 def training_curves(history, *, keys=None):
@@ -226,4 +380,26 @@ def training_curves(history, *, keys=None):
         ax.set_title(key)
         ax.set_xlabel("epoch")
     fig.tight_layout()
+    fig.alt = training_curves_alt(logs, keys)
     return fig
+
+
+def training_curves_alt(logs, keys):
+    """The alt text of :func:`training_curves`' figure, for one redrawn as training goes on.
+
+    Parameters
+    ----------
+    logs : dict of str to list of float
+        The values logged per epoch.
+    keys : sequence of str
+        The logs plotted, one panel each.
+
+    Returns
+    -------
+    str
+    """
+    panels = [key + (" (train and validation)" if f"val_{key}" in logs else "") for key in keys]
+    epochs = max((len(logs[key]) for key in keys), default=0)
+    in_a_row = " in a row" if len(keys) > 1 else ""
+    return (f"Training curves over {_count(epochs, 'epoch')}, value against epoch, "
+            f"{_count(len(keys), 'panel')}{in_a_row}: {', '.join(panels)}.")

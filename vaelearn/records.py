@@ -53,6 +53,11 @@ FORMAT = "vaelearn-progress"
 VERSION = 1
 _LOCK_TIMEOUT_S = 30
 _FIELDS = {"quiz": str, "question": str, "correct": bool, "time": str}
+# Bounds on a progress file, which may come from anyone (an instructor collects a class's):
+# a learner's real file holds a few hundred attempts of short fields.
+MAX_FILE_BYTES = 32 * 1024 * 1024
+MAX_ATTEMPTS = 100_000
+MAX_TEXT = 1_000  # characters in one field
 
 
 @dataclass(frozen=True)
@@ -143,10 +148,18 @@ def _read_document(path):
             f"{path} is a folder, not a progress file. Move it away, or set VAELEARN_HOME to "
             "another folder."
         )
+    with open(path, "rb") as file:
+        raw = file.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise ProgressFileError(f"{path} is larger than {MAX_FILE_BYTES // 2**20} MiB, far more "
+                                "than a progress file holds: it is not one")
     try:
-        data = json.loads(path.read_bytes())
+        data = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ProgressFileError(f"{path} is not valid JSON: {exc}") from exc
+    except RecursionError:
+        raise ProgressFileError(f"{path} nests its JSON deeper than Python reads: it is not a "
+                                "progress file") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ProgressFileError(f"{path} is not a vaelearn progress file (no \"format\": \"{FORMAT}\")")
     version = data.get("version")
@@ -158,6 +171,9 @@ def _read_document(path):
         )
     if version != VERSION or not isinstance(data.get("attempts"), list):
         raise ProgressFileError(f"{path}: unsupported progress file version {version!r}")
+    if len(data["attempts"]) > MAX_ATTEMPTS:
+        raise ProgressFileError(f"{path} holds {len(data['attempts']):,} attempts, more than "
+                                f"the {MAX_ATTEMPTS:,} a progress file may hold")
     return data
 
 
@@ -169,9 +185,21 @@ def _problem(entry):
     if not isinstance(entry, dict) or "response" not in entry:
         return "is not a complete record"
     for name, kind in _FIELDS.items():
-        if not isinstance(entry.get(name), kind):
+        if not isinstance(entry.get(name), kind) or (kind is str and len(entry[name]) > MAX_TEXT):
             return f"has no valid {name!r}"
+    if not _valid_response(entry["response"]):
+        return "has no valid 'response'"
     return None
+
+
+def _valid_response(response):
+    """A letter or a status, a number, or a list of letters, each short."""
+    if isinstance(response, list):
+        return len(response) <= MAX_TEXT and all(_valid_response(r) and isinstance(r, str)
+                                                 for r in response)
+    if isinstance(response, str):
+        return len(response) <= MAX_TEXT
+    return isinstance(response, (int, float)) and not isinstance(response, bool)
 
 
 def record(attempt):

@@ -328,6 +328,7 @@ class LiveCurves(keras.callbacks.Callback):
 
         keys = self.keys or _ordered(key for key in self._history if not key.startswith("val_"))
         fig = training_curves(self._history, keys=keys)
+        self._figure_keys = keys
         for ax in fig.axes:
             ax.set_xlim(-0.5, max(1, self.params.get("epochs", 1) - 1) + 0.5)
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -349,7 +350,11 @@ class LiveCurves(keras.callbacks.Callback):
         if not self._enabled or not self._history:
             return
         self._enabled = False
+        from .plots import training_curves_alt
+
         self._figure.tight_layout()  # tick labels may have grown since the layout was made
         png = self.figure_png()
+        alt = training_curves_alt(self._history, self._figure_keys)
         self._live.finish({"image/png": base64.b64encode(png).decode("ascii"),
-                           "text/plain": repr(self._figure)})
+                           "text/plain": repr(self._figure)},
+                          metadata={"image/png": {"alt": alt}})

@@ -110,15 +110,30 @@ def notebooks_command(args):
     """Copy the course's notebooks into a folder of the learner's."""
     from .notebook_copy import copy_notebooks
 
-    results = copy_notebooks(args.dest, force=args.force)
-    for result in results:
-        note = ""
-        if result.action == "kept":
-            note = " (you changed it; --force replaces it, keeping yours as a backup)"
-        elif result.action == "replaced":
-            note = f" (yours is kept as {result.backup.name})"
-        print(f"{result.action:<9}  {result.path}{note}")
+    _print_actions(copy_notebooks(args.dest, force=args.force),
+                   kept="you changed it; --force replaces it, keeping yours as a backup",
+                   replaced="yours is kept as {backup.name}")
     print(f"The course is in {args.dest}/: open it with `jupyter lab {args.dest}`.")
+    return 0
+
+
+def _print_actions(results, *, kept, replaced):
+    """One line per file written: what happened to it, and a note on those kept or replaced
+    (``replaced`` may name ``{backup}``)."""
+    for result in results:
+        note = {"kept": f" ({kept})", "replaced": f" ({replaced})"}.get(result.action, "")
+        print(f"{result.action:<9}  {result.path}{note.format(backup=result.backup)}")
+
+
+def assignments_command(args):
+    """Write the course as an nbgrader course folder."""
+    from .assignments import write_assignments
+
+    _print_actions(write_assignments(args.dest, force=args.force),
+                   kept="changed since it was written; --force replaces it, keeping a backup",
+                   replaced="the changed one is kept as {backup}")
+    print(f"Points: {args.dest / 'points.yaml'} (edit, then run this again). Next, in "
+          f"{args.dest}/: `nbgrader generate_assignment NAME` for each lesson.")
     return 0
 
 
@@ -259,6 +274,20 @@ def build_parser():
     sub.add_argument("--force", action="store_true",
                      help="also replace notebooks you changed (yours are kept as backups)")
     sub.set_defaults(handler=notebooks_command)
+
+    sub = commands.add_parser(
+        "assignments", help="write the course as nbgrader assignments (for instructors)",
+        description="Write an nbgrader course folder into DEST: one assignment per lesson "
+                    "(source/NAME/NAME.ipynb) with the reference solutions in solution "
+                    "regions, each exercise's check as a locked test cell with points (and a "
+                    "hidden test on other cases), and the quiz as graded questions; "
+                    "nbgrader_config.py; and points.yaml, the points and lessons to edit. "
+                    "Needs the instructor's installation (with solutions).")
+    sub.add_argument("dest", type=Path, metavar="DEST", help="the nbgrader course folder")
+    sub.add_argument("--force", action="store_true",
+                     help="also replace files changed since this command wrote them "
+                          "(the changed ones are moved to DEST/backups/)")
+    sub.set_defaults(handler=assignments_command)
 
     sub = commands.add_parser(
         "progress", help="show or export your quiz progress",

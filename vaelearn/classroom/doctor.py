@@ -3,7 +3,8 @@
 Every check returns a :class:`Check` with one of three statuses: ``ok``, ``note``
 (worth knowing, nothing to fix) or ``fail`` (the course will not work as is).
 Keras and its backend are imported only by :func:`check_device`, the one check that
-needs them.
+needs them. :func:`check_memory` reads the memory limit the process runs under (a hub's
+cgroup, else the machine's memory) and sets it against what each notebook needs.
 """
 
 import os
@@ -14,12 +15,15 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from ..course import MEMORY_MIB_BY_NOTEBOOK
 from ..errors import CorruptCacheError, DatasetUnavailableError
 from ..files import file_in_the_way
+from ..memory import read_limit
 from ..sources import REMOTE_DATASETS, data_dir, file_digest, verify_cached
 
 __all__ = ["Check", "check_course", "check_datasets", "check_device", "check_home",
-           "check_versions", "check_widgets", "installed_version", "report", "run_checks"]
+           "check_memory", "check_versions", "check_widgets", "installed_version", "report",
+           "run_checks"]
 
 OK, NOTE, FAIL = "ok", "note", "fail"
 
@@ -35,6 +39,13 @@ PACKAGES = {
 
 # Keras backend -> the distributions that provide it.
 BACKEND_PACKAGES = {"tensorflow": PACKAGES["tensorflow"], "jax": ("jax",), "torch": ("torch",)}
+
+# What a kernel adds, in MiB, once its notebook has run. Measured for #28 (not yet in
+# BENCHMARKS.md): the kernels of 00, 05, 12 and 16 still held their peak after the last cell.
+# Of a peak, TensorFlow's libraries (about 400 MiB) are charged to a cgroup once for all of a
+# learner's kernels, so they count in the running notebook's need; this is the course's median
+# need (1,100 MiB) less those 400.
+FINISHED_KERNEL_MIB = 700
 
 # ipywidgets major version -> the jupyterlab_widgets major version whose JupyterLab
 # extension renders its widgets (with a mismatch, Lab shows "Error displaying widget").
@@ -102,15 +113,50 @@ def check_device():
     return Check("device", OK, f"{where}, Keras {keras.__version__} on {name} {version}")
 
 
+def check_memory(*, root=None):
+    """Whether the memory this process may use holds the course's largest notebook, and how many
+    notebooks may stay open at once: one running at its peak, the others finished.
+
+    Parameters
+    ----------
+    root : str or os.PathLike, optional
+        As :func:`vaelearn.memory.read_limit`'s.
+    """
+    largest = max(MEMORY_MIB_BY_NOTEBOOK, key=MEMORY_MIB_BY_NOTEBOOK.get)
+    need = MEMORY_MIB_BY_NOTEBOOK[largest]
+    found = read_limit(root=root)
+    if found.limit_bytes is None:
+        return Check("memory", NOTE, f"{found.describe()}; the course's largest notebook, "
+                                     f"{largest}, needs {need:,} MiB")
+    limit = found.limit_mib
+    short = sum(mib > limit for mib in MEMORY_MIB_BY_NOTEBOOK.values())
+    if short:
+        fix = (f"run the course on a machine with at least {need:,} MiB"
+               if found.source == "machine" else f"ask for a memory limit of at least {need:,} MiB")
+        return Check("memory", FAIL,
+                     f"{limit:,.0f} MiB, {found.describe()}: too little for {short} of "
+                     f"{len(MEMORY_MIB_BY_NOTEBOOK)} notebooks ({largest} needs {need:,} MiB), "
+                     f"whose kernels may be stopped part-way; {fix}")
+    open_at_once = 1 + int((limit - need) // FINISHED_KERNEL_MIB)
+    return Check("memory", OK,
+                 f"{limit:,.0f} MiB, {found.describe()}: the course fits ({largest} needs the "
+                 f"most, {need:,} MiB); {open_at_once} notebook{'s' * (open_at_once > 1)} may "
+                 f"stay open at once (a finished one keeps about {FINISHED_KERNEL_MIB} MiB)")
+
+
 def check_course():
     """Whether the course's quizzes and notebooks are where vaelearn looks for them."""
     from ..course import notebook_dir, notebooks, quiz_dir
+    from ..exercises import engine
     from ..quiz import available
 
     fix = "reinstall vaelearn (pip install --force-reinstall vaelearn)"
     quizzes = available()
     if quizzes:
         quiz_check = Check("quizzes", OK, f"{len(quizzes)} in {quiz_dir()}")
+    elif not engine.solutions_installed():
+        quiz_check = Check("quizzes", OK, "none: a graded installation holds no answers, and "
+                                          "the quizzes are graded questions in the assignments")
     else:
         quiz_check = Check("quizzes", FAIL, f"none in {quiz_dir()}: {fix}, or set "
                                             "VAELEARN_QUIZ_DIR to a folder of quiz files")
@@ -220,7 +266,7 @@ def check_home():
 
 def run_checks():
     """Every check, in the order the report shows them."""
-    return [*check_versions(), check_device(), check_widgets(), *check_course(),
+    return [*check_versions(), check_device(), check_memory(), check_widgets(), *check_course(),
             *check_datasets(), check_home()]
 
 

@@ -10,7 +10,10 @@ is a single file that requests nothing:
   extension built in, glyphs drawn as SVG paths, so no web font or further file is loaded);
 - what nbconvert's template would load from a CDN is left out: MathJax 2, RequireJS (it
   serves only widget state, which the page does not carry) and Mermaid (a ``mermaid`` code
-  block stays as its source text).
+  block stays as its source text);
+- a PNG output's alt text (``output.metadata["image/png"]["alt"]``, which every
+  :class:`vaelearn.plots.CourseFigure` sets) becomes its image's ``alt``, as in nbconvert's
+  classic template: the lab template that the pages extend drops it.
 """
 
 import copy
@@ -47,6 +50,35 @@ _TEMPLATE = """{%- extends 'index.html.j2' -%}
 {{ resources.vaelearn_mathjax }}
 </script>
 {%- endblock html_head_js_mathjax -%}
+{% block data_png scoped %}
+<div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
+<img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}"
+{%- set width=output | get_metadata('width', 'image/png') -%}
+{%- if width is not none %}
+width={{ width | escape_html }}
+{%- endif %}
+{%- set height=output | get_metadata('height', 'image/png') -%}
+{%- if height is not none %}
+height={{ height | escape_html }}
+{%- endif %}
+{%- set alttext=(output | get_metadata('alt', 'image/png')) or (cell | get_metadata('alt')) -%}
+{%- if alttext %}
+alt="{{ alttext | escape_html }}"
+{%- endif %}
+class="
+{%- if output | get_metadata('unconfined', 'image/png') %}
+unconfined
+{%- endif %}
+{%- if output | get_metadata('needs_background', 'image/png') == 'light' %}
+jp-needs-light-background
+{%- endif %}
+{%- if output | get_metadata('needs_background', 'image/png') == 'dark' %}
+jp-needs-dark-background
+{%- endif %}
+"
+>
+</div>
+{%- endblock data_png %}
 """
 
 

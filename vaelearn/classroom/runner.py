@@ -4,8 +4,8 @@ Each notebook runs in a fresh ``python3`` kernel whose working directory is the
 notebook's folder. The executed copy (with its widget state) and an HTML page that needs
 no network (:mod:`vaelearn.classroom.pages`) are written to the output folder whether the
 run passed or not, so a failure can be read in context. TensorFlow's start-up log is left
-out of both, unless the user set ``TF_CPP_MIN_LOG_LEVEL`` (then the kernel shows what it
-asks for).
+out of both, unless the user set ``TF_CPP_MIN_LOG_LEVEL`` below 3 to see it (then the kernel
+shows what it asks for; see :func:`vaelearn.backend.tensorflow_log_requested`).
 
 Ctrl-C, SIGTERM or SIGHUP stop the whole batch, whatever the kernel was doing.
 """
@@ -178,13 +178,9 @@ def execute(nb, folder, cell_timeout):
     )
     with signals_raised() as received:
         try:
-            # TF_CPP_MIN_LOG_LEVEL only if the user set it: set, it stops `import vaelearn`
-            # in the kernel from dropping the start-up lines that no log level silences.
             # The kernel process's own stderr (its start-up warnings, and ZMQ tracebacks when a
             # signal shuts it down) is not the notebook's: cells' output arrives by messages.
-            client.execute(env={name: value for name, value in os.environ.items()
-                                if name != "TF_CPP_MIN_LOG_LEVEL" or tensorflow_log_requested()},
-                           stderr=subprocess.DEVNULL)
+            client.execute(stderr=subprocess.DEVNULL)
         except Exception as e:  # a cell error, a timeout or a dead kernel: all end this run
             client.stop_if_signalled(e)
             if received:

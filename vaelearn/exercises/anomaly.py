@@ -3,13 +3,13 @@ score of your own."""
 
 import numpy as np
 
-from .engine import Mistake, as_numbers, exercise, not_numbers
+from .engine import as_numbers, exercise, not_numbers
 
 __all__ = []  # exercises are reached by name: vaelearn.exercises.get(...)
 
 
-def _cases():
-    rng = np.random.default_rng(6)
+def _cases(seed=6):
+    rng = np.random.default_rng(seed)
     return [(rng.normal(size=500), 0.05), (rng.normal(-20.0, 3.0, size=200), 0.01),
             (np.arange(11.0), 0.2)]
 
@@ -28,16 +28,7 @@ def _flags_the_target_share(threshold, normal_scores, fpr):
     return None
 
 
-@exercise("threshold_for_fpr", cases=_cases, accept=_flags_the_target_share, mistakes=[
-    Mistake(lambda scores, fpr: np.quantile(scores, 1 - fpr),
-            "Your threshold flags almost every normal example. Scores are 'higher = more "
-            "normal', so which end of the normal scores do the flagged ones come from?"),
-    Mistake(lambda scores, fpr: np.percentile(scores, fpr),
-            "Your threshold flags far fewer than the target: a percentile is given in percent, "
-            "a quantile as a share between 0 and 1."),
-])
-def threshold_for_fpr(normal_scores, fpr):
-    return np.quantile(normal_scores, fpr)
+exercise("threshold_for_fpr", cases=_cases, accept=_flags_the_target_share)
 
 
 TARGET_AUROC = 0.75
@@ -70,7 +61,4 @@ def _finds_the_anomalies(answer, *, model, images, is_anomaly, target=TARGET_AUR
             "unlike them?")
 
 
-@exercise("anomaly_score", judge=_finds_the_anomalies)
-def anomaly_score(model, images):
-    reconstructions = model.reconstruct(images)
-    return np.sum((images - reconstructions) ** 2, axis=(1, 2, 3))
+exercise("anomaly_score", judge=_finds_the_anomalies)

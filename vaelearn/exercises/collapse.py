@@ -14,12 +14,12 @@ def _schedule(epoch, epochs):
     return min(1.0, epoch / max(1, epochs - 1))
 
 
-def _trains_with_the_schedule(answer):
+def _trains_with_the_schedule(answer, *, seed=6):
     """Train a tiny VAE for 6 epochs with ``answer(4)``; None if beta followed the linear
     schedule during each epoch and the loss used it, else what is wrong."""
     from ..models import make_vae
 
-    data = np.random.default_rng(6).random((64, 4, 4, 1)).astype("float32")
+    data = np.random.default_rng(seed).random((64, 4, 4, 1)).astype("float32")
     vae = make_vae((4, 4, 1), latent_dim=2, hidden=(8,), beta=1.0, seed=0)
     used = []
 
@@ -59,11 +59,4 @@ def _trains_with_the_schedule(answer):
     return None
 
 
-@exercise("kl_annealing_callback", judge=_trains_with_the_schedule)
-class LinearKLAnnealing(keras.callbacks.Callback):
-    def __init__(self, epochs):
-        super().__init__()
-        self.epochs = epochs
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self.model.beta.assign(min(1.0, epoch / max(1, self.epochs - 1)))
+exercise("kl_annealing_callback", judge=_trains_with_the_schedule)

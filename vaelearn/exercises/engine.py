@@ -4,12 +4,23 @@ Compared exercises run the answer on test inputs and compare its outputs with th
 reference's (or judge them by an ``accept`` rule); judged ones hand the answer to a ``judge``
 that uses it as the notebook will; a mistake that matches a classic one gets that mistake's
 hint. :func:`check` records each graded attempt in the learner's records; a failure of the
-learner's code is reported, never raised. Exercises register themselves with the
-:func:`exercise` decorator, in the other modules of this package.
+learner's code is reported, never raised. Exercises register themselves with
+:func:`exercise`, in the other modules of this package.
+
+The answers (reference solutions and classic mistakes) live apart, in
+:mod:`vaelearn.exercises.solutions`, which registers them with :func:`reference`; a graded
+installation leaves that package out. Compared exercises are graded against the **answer
+key** (``answer_key.npz`` beside this module: the reference's and each mistake's outputs on
+the public and the hidden cases, and the mistakes' hints), so that every check works the same
+with or without the answers installed. ``python -m vaelearn.exercises.solutions`` rewrites
+the key after a change to an exercise.
 """
 
+import ast
+import functools
 import html
 import importlib
+import importlib.util
 import inspect
 import pkgutil
 import textwrap
@@ -22,10 +33,21 @@ import numpy as np
 from .. import records
 from ..errors import ProgressWarning
 
-__all__ = ["Exercise", "ExerciseResult", "Mistake", "Solution", "all_names", "as_numbers",
-           "check", "exercise", "get", "not_numbers", "solution", "yours_or_solution"]
+__all__ = ["HIDDEN_SEED", "Exercise", "ExerciseResult", "Mistake", "Solution", "all_names",
+           "as_numbers", "check", "exercise", "get", "not_numbers", "reference",
+           "reference_source", "solution", "solutions_installed", "yours_or_solution"]
 
-_REGISTRY = {}
+_REGISTRY = {}  # name -> Exercise
+_ANSWERS = {}  # name -> (reference, mistakes), filled by vaelearn.exercises.solutions
+
+#: The seed of the hidden cases: a compared exercise's ``cases(seed=HIDDEN_SEED)``, and a
+#: judge's ``seed`` where it draws its own inputs. Graded assignments test on them too.
+HIDDEN_SEED = 2027
+
+ANSWER_KEY = Path(__file__).with_name("answer_key.npz")
+_SOLUTIONS = f"{__name__.rpartition('.')[0]}.solutions"
+NOT_INSTALLED = ("Solutions are not part of this installation (a graded course): "
+                 "ask your instructor or a classmate for a hint.")
 
 
 @dataclass(frozen=True)
@@ -33,7 +55,8 @@ class Mistake:
     """A classic wrong answer and the hint that points at it.
 
     ``answer`` computes what the mistaken code would return on the same inputs (compared
-    exercises); judged exercises return the hint themselves.
+    exercises; the answer key stores its outputs); judged exercises return the hint
+    themselves.
     """
 
     answer: object
@@ -42,41 +65,59 @@ class Mistake:
 
 @dataclass(frozen=True)
 class Exercise:
-    """A reference solution and how answers are graded.
+    """How an exercise's answers are graded.
 
-    Compared exercises have ``cases`` (a function returning argument tuples), tolerances,
-    an optional ``dtype`` the answer must have, and an optional ``accept(answer, *args)``
-    returning None for a right answer or what is wrong, for tasks with many right answers.
-    Judged exercises have ``judge(answer, **context)`` returning None or a
-    ``(message, hint)`` pair; with cases too, the judge runs once the outputs are right.
-    ``mistakes`` diagnose compared answers.
+    Compared exercises have ``cases`` (a function returning argument tuples; with
+    ``seed=HIDDEN_SEED``, the hidden ones), tolerances, an optional ``dtype`` the answer must
+    have, and an optional ``accept(answer, *args)`` returning None for a right answer or what
+    is wrong, for tasks with many right answers. Judged exercises have
+    ``judge(answer, **context)`` returning None or a ``(message, hint)`` pair; with cases
+    too, the judge runs once the outputs are right. The reference solution and the classic
+    mistakes are :attr:`reference` and :attr:`mistakes`, where the answers are installed.
     """
 
     name: str
-    reference: object
     cases: object = None
     judge: object = None
-    mistakes: tuple = ()
     rtol: float = 1e-5
     atol: float = 1e-6
     dtype: str | None = None
     accept: object = None
 
+    @property
+    def reference(self):
+        """The reference solution (a function or a class).
 
-def exercise(name, *, cases=None, judge=None, mistakes=(), rtol=1e-5, atol=1e-6, dtype=None,
-             accept=None):
-    """Register the decorated function (or class) as the reference solution of an exercise.
+        Raises
+        ------
+        LookupError
+            In a graded installation, which has no solutions.
+        """
+        return _answers(self.name)[0]
+
+    @property
+    def mistakes(self):
+        """The classic mistakes, each a :class:`Mistake` (where the answers are installed)."""
+        return _answers(self.name)[1]
+
+    @property
+    def judge_takes_seed(self):
+        """Whether the judge draws its own inputs from a ``seed`` (so it has hidden cases)."""
+        return self.judge is not None and "seed" in inspect.signature(self.judge).parameters
+
+
+def exercise(name, *, cases=None, judge=None, rtol=1e-5, atol=1e-6, dtype=None, accept=None):
+    """Register an exercise: how its answers are graded.
 
     Parameters
     ----------
     name : str
     cases : callable, optional
-        Returns the argument tuples a compared exercise runs the answer on.
+        ``cases(seed=...)`` returns the argument tuples a compared exercise runs the answer
+        on; called without a seed, the public ones.
     judge : callable, optional
         ``judge(answer, **context)`` returns None for a right answer, else
         ``(message, hint)``.
-    mistakes : sequence of Mistake
-        Classic wrong answers, each with its hint.
     rtol, atol : float
         Tolerances of the comparison with the reference's outputs.
     dtype : str, optional
@@ -87,27 +128,65 @@ def exercise(name, *, cases=None, judge=None, mistakes=(), rtol=1e-5, atol=1e-6,
 
     Returns
     -------
-    callable
-        The decorator.
+    Exercise
     """
     if cases is None and judge is None:
         raise TypeError(f"exercise {name!r} needs cases (compared), a judge (judged) or both")
+    _REGISTRY[name] = Exercise(name, cases, judge, rtol, atol, dtype, accept)
+    return _REGISTRY[name]
 
-    def register(reference):
-        _REGISTRY[name] = Exercise(name, reference, cases, judge, tuple(mistakes), rtol, atol,
-                                   dtype, accept)
-        return reference
+
+def reference(name, *, mistakes=()):
+    """Register the decorated function (or class) as the reference solution of an exercise.
+
+    Used by :mod:`vaelearn.exercises.solutions` only.
+
+    Parameters
+    ----------
+    name : str
+    mistakes : sequence of Mistake
+        Classic wrong answers, each with its hint.
+
+    Returns
+    -------
+    callable
+        The decorator.
+    """
+    def register(answer):
+        _ANSWERS[name] = (answer, tuple(mistakes))
+        return answer
 
     return register
+
+
+def solutions_installed():
+    """Whether this installation has the reference solutions (a graded one has not)."""
+    return importlib.util.find_spec(_SOLUTIONS) is not None
+
+
+def _answers(name):
+    if name not in _ANSWERS:
+        if not solutions_installed():
+            raise LookupError(NOT_INSTALLED)
+        _load_all(_SOLUTIONS)
+    return _ANSWERS[name]
 
 
 _PACKAGE = __name__.rpartition(".")[0]
 
 
-def _load_all():
-    """Import every module of the exercises package, so that each registers its exercises."""
-    for module in pkgutil.iter_modules([str(Path(__file__).parent)]):
-        importlib.import_module(f"{_PACKAGE}.{module.name}")
+def _load_all(package=_PACKAGE):
+    """Import every module of a package, so that each registers what it defines."""
+    folder = Path(importlib.import_module(package).__file__).parent
+    for module in pkgutil.iter_modules([str(folder)]):
+        if not module.ispkg and not module.name.startswith("_"):
+            importlib.import_module(f"{package}.{module.name}")
+
+
+@functools.cache
+def _answer_key():
+    with np.load(ANSWER_KEY) as key:
+        return dict(key)
 
 
 def get(name):
@@ -224,22 +303,31 @@ def not_numbers(value):
     return f"Your function returned a {type(value).__name__}, not an array of numbers."
 
 
-def _diagnose(ex, got, args):
-    """The hint of the classic mistake that ``got`` matches on these inputs, or None."""
-    for mistake in ex.mistakes:
-        try:
-            with np.errstate(all="ignore"):
-                wrong = as_numbers(mistake.answer(*args))
-        except Exception:
-            continue
+def _key_entry(ex, which, i):
+    key = _answer_key()
+    entry = f"{ex.name}/{which}/{i}"
+    if entry not in key:
+        raise LookupError(f"{ANSWER_KEY} has no outputs for case {i} of {ex.name!r}: run "
+                          "`python -m vaelearn.exercises.solutions` to rewrite it.")
+    return entry
+
+
+def _diagnose(ex, got, entry):
+    """The hint of the classic mistake whose stored output ``got`` matches, or None."""
+    key = _answer_key()
+    for j in range(int(key.get(f"{ex.name}/mistakes", 0))):
+        wrong = key.get(f"{entry}/mistake/{j}")
         if wrong is not None and wrong.shape == got.shape and np.allclose(
                 got, wrong, rtol=ex.rtol, atol=ex.atol, equal_nan=True):
-            return mistake.hint
+            return str(key[f"{ex.name}/hint/{j}"])
     return None
 
 
-def _compare(ex, answer):
-    for args in ex.cases():
+def _compare(ex, answer, hidden):
+    which = "hidden" if hidden else "public"
+    cases = ex.cases(seed=HIDDEN_SEED) if hidden else ex.cases()
+    for i, args in enumerate(cases):
+        entry = _key_entry(ex, which, i)
         where = [f"on inputs ({_describe(args)})"]
         try:
             got = answer(*args)
@@ -250,13 +338,13 @@ def _compare(ex, answer):
         numbers = as_numbers(got)
         if numbers is None:
             return ExerciseResult(ex.name, "failed", not_numbers(got), where)
-        problem = _problem(ex, got, numbers, args)
+        problem = _problem(ex, got, numbers, args, _answer_key()[entry])
         if problem is not None:
             message, details = problem
-            hint = _diagnose(ex, numbers, args)
+            hint = _diagnose(ex, numbers, entry)
             return ExerciseResult(ex.name, "failed", message,
                                where + details + ([f"hint: {hint}"] if hint else []))
-    return ExerciseResult(ex.name, "passed", f"All {len(ex.cases())} test cases agree with the reference.")
+    return ExerciseResult(ex.name, "passed", f"All {len(cases)} test cases agree with the reference.")
 
 
 # What PyTorch and NumPy say when NumPy meets a tensor: `array * tensor`, `array + tensor`,
@@ -286,9 +374,9 @@ def _dtype_of(value):
         np.asarray(value).dtype
 
 
-def _problem(ex, got, numbers, args):
-    """What is wrong with the output ``got`` (as ``numbers``) on ``args``: (message, details)."""
-    expected = as_numbers(ex.reference(*args))
+def _problem(ex, got, numbers, args, expected):
+    """What is wrong with the output ``got`` (as ``numbers``) on ``args``, where the
+    reference gives ``expected``: (message, details), or None."""
     if numbers.shape != expected.shape:
         return f"Wrong shape: expected {expected.shape}, got {numbers.shape}.", []
     if ex.dtype is not None and _dtype_of(got) != np.dtype(ex.dtype):
@@ -302,7 +390,9 @@ def _problem(ex, got, numbers, args):
     return None
 
 
-def _judge(ex, answer, context):
+def _judge(ex, answer, context, hidden):
+    if hidden and ex.judge_takes_seed:
+        context = {**context, "seed": HIDDEN_SEED}
     try:
         verdict = ex.judge(answer, **context)
     except NotImplementedError:
@@ -315,16 +405,16 @@ def _judge(ex, answer, context):
     return ExerciseResult(ex.name, "failed", message, [f"hint: {hint}"] if hint else [])
 
 
-def _grade(name, answer, context):
+def _grade(name, answer, context, hidden=False):
     ex = get(name)
     if ex.cases is not None:
-        result = _compare(ex, answer)
+        result = _compare(ex, answer, hidden)
         if not result.passed or ex.judge is None:
             return result
-    return _judge(ex, answer, context)
+    return _judge(ex, answer, context, hidden)
 
 
-def check(name, answer, **context):
+def check(name, answer, *, hidden=False, **context):
     """Grade an answer and record the attempt in the learner's records.
 
     Never raises for a wrong or unfinished answer.
@@ -335,6 +425,9 @@ def check(name, answer, **context):
         The exercise.
     answer : callable
         The learner's function or class.
+    hidden : bool
+        Grade on the hidden cases instead (``HIDDEN_SEED``): other inputs for compared
+        exercises and for judges that draw their own; graded assignments use them.
     **context
         What a judged exercise grades the answer with (a trained model, test data), as the
         notebook says.
@@ -343,7 +436,7 @@ def check(name, answer, **context):
     -------
     ExerciseResult
     """
-    result = _grade(name, answer, context)
+    result = _grade(name, answer, context, hidden)
     if result.status != "not attempted":
         _record(result)
     return result
@@ -361,7 +454,8 @@ def _record(result):
 def yours_or_solution(name, answer, **context):
     """The learner's answer if it passes its check, else the course's solution (and a line
     saying so), so that a learner who skipped the exercise can run the rest of the
-    notebook. Records nothing.
+    notebook. Records nothing. In a graded installation, which has no solutions, the
+    learner's answer whatever its check says (and a line saying so).
 
     Parameters
     ----------
@@ -379,6 +473,9 @@ def yours_or_solution(name, answer, **context):
         return answer
     why = ("you have not written yours yet" if result.status == "not attempted"
            else "yours has not passed its check yet")
+    if not solutions_installed():
+        print(f"Using your {name!r} although {why}: {NOT_INSTALLED}")
+        return answer
     print(f"Using the course's solution of {name!r} ({why}).")
     return get(name).reference
 
@@ -410,8 +507,33 @@ def solution(name):
 
     Returns
     -------
-    Solution
+    Solution or None
+        None in a graded installation, which has no solutions (it says so in one line).
+    """
+    if not solutions_installed():
+        get(name)  # an unknown name is still an error
+        print(NOT_INSTALLED)
+        return None
+    return Solution(reference_source(name))
+
+
+def reference_source(name):
+    """The source code of an exercise's reference solution, from its ``def`` or ``class``
+    line on (without the decorator that registers it and its classic mistakes).
+
+    Parameters
+    ----------
+    name : str
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    LookupError
+        In a graded installation, which has no solutions.
     """
     source = textwrap.dedent(inspect.getsource(get(name).reference))
-    start = min(i for i in (source.find("def "), source.find("class ")) if i >= 0)
-    return Solution(source[start:])
+    definition = ast.parse(source).body[0]
+    return "\n".join(source.splitlines()[definition.lineno - 1:]) + "\n"

@@ -32,7 +32,4 @@ def _draws_the_digit(answer, *, cvae, judge, digit=3, n=100):
     return None
 
 
-@exercise("digit_samples", judge=_draws_the_digit)
-def digit_samples(cvae, digit, n, seed):
-    z = np.random.default_rng(seed).standard_normal((n, cvae.latent_dim)).astype("float32")
-    return cvae.decode(z, np.full(n, digit))
+exercise("digit_samples", judge=_draws_the_digit)

@@ -2,31 +2,16 @@
 
 import numpy as np
 
-from .engine import Mistake, exercise
+from .engine import exercise
 
 __all__ = []  # exercises are reached by name: vaelearn.exercises.get(...)
 
 
-def _interpolation_cases():
-    rng = np.random.default_rng(1)
+def _interpolation_cases(seed=1):
+    rng = np.random.default_rng(seed)
     return [(rng.normal(size=2), rng.normal(size=2), 7),
             (rng.normal(size=5), rng.normal(size=5), 2),
             (np.zeros(3), np.ones(3), 11)]
 
 
-def _reference(z_start, z_end, steps):
-    t = np.linspace(0.0, 1.0, steps)[:, None]
-    return (1.0 - t) * z_start + t * z_end
-
-
-@exercise("interpolate_codes", cases=_interpolation_cases, mistakes=[
-    Mistake(lambda a, b, steps: a + np.linspace(0, 1, steps, endpoint=False)[:, None] * (b - a),
-            "Your walk stops one step short of z_end: the last row must be z_end itself."),
-    Mistake(lambda a, b, steps: _reference(b, a, steps),
-            "Your walk goes the wrong way: the first row must be z_start."),
-    Mistake(lambda a, b, steps: a + (np.arange(steps)[:, None] + 1) / steps * (b - a),
-            "Your walk starts one step past z_start: the first row must be z_start itself."),
-])
-def interpolate_codes(z_start, z_end, steps):
-    t = np.linspace(0.0, 1.0, steps)[:, None]
-    return (1.0 - t) * z_start + t * z_end
+exercise("interpolate_codes", cases=_interpolation_cases)

@@ -33,9 +33,4 @@ def _tells_the_story(answer, *, vae, n=2000):
     return None
 
 
-@exercise("generate", judge=_tells_the_story)
-def generate(vae, n, seed):
-    rng = np.random.default_rng(seed)
-    z = rng.standard_normal((n, vae.latent_dim)).astype("float32")
-    probabilities = vae.decode(z)
-    return (rng.random(probabilities.shape) < probabilities).astype("float32")
+exercise("generate", judge=_tells_the_story)

@@ -8,7 +8,7 @@ the same batch with the same noise.
 
 import keras
 import numpy as np
-from keras import layers, ops
+from keras import ops
 
 from .engine import as_numbers, exercise
 
@@ -41,18 +41,18 @@ def _architecture_problem(mine, ours, inputs):
     return None
 
 
-def _encodes_like_ours(answer):
+def _encodes_like_ours(answer, *, seed=5):
     from ..networks import build_encoder
 
-    inputs = np.random.default_rng(5).random((4, *SHAPE)).astype("float32")
+    inputs = np.random.default_rng(seed).random((4, *SHAPE)).astype("float32")
     return _architecture_problem(answer(SHAPE, LATENT),
                                  build_encoder(SHAPE, LATENT, arch="conv", hidden=(HIDDEN,)), inputs)
 
 
-def _decodes_like_ours(answer):
+def _decodes_like_ours(answer, *, seed=5):
     from ..networks import build_decoder
 
-    z = np.random.default_rng(5).normal(size=(4, LATENT)).astype("float32")
+    z = np.random.default_rng(seed).normal(size=(4, LATENT)).astype("float32")
     problem = _architecture_problem(answer(LATENT, SHAPE),
                                     build_decoder(LATENT, SHAPE, arch="conv", hidden=(HIDDEN,)), z)
     if problem and problem[0].startswith("With the same weights"):
@@ -61,10 +61,10 @@ def _decodes_like_ours(answer):
     return problem
 
 
-def _samples_like_ours(answer):
+def _samples_like_ours(answer, *, seed=1):
     from ..backend import value_and_grad
 
-    layer = answer(seed=1)
+    layer = answer(seed=seed)
     mu = np.zeros((20000, 1), "float32")
     z = as_numbers(layer([mu, mu]))
     if z is None or z.shape != mu.shape:
@@ -74,13 +74,13 @@ def _samples_like_ours(answer):
                 f"{z.std():.3f}; it must be N(0, 1).", "eps is a standard normal draw.")
     if np.array_equal(z, as_numbers(layer([mu, mu]))):
         return "Two calls gave the same z: the noise must be new at every call.", None
-    if not np.array_equal(as_numbers(answer(seed=1)([mu, mu])), z):
+    if not np.array_equal(as_numbers(answer(seed=seed)([mu, mu])), z):
         return ("Two layers made with the same seed drew different noise.",
                 "Create a keras.random.SeedGenerator(seed) in __init__ and draw with it.")
     mu, log_var = np.array([[0.3, -1.0]]), np.array([[0.5, -0.7]])
     try:
         (_, z), (d_mu, d_log_var) = value_and_grad(
-            lambda m, v: (lambda z: (ops.sum(z), z))(answer(seed=2)([m, v])), mu, log_var,
+            lambda m, v: (lambda z: (ops.sum(z), z))(answer(seed=seed + 1)([m, v])), mu, log_var,
             has_aux=True)
     except Exception as e:
         return (f"Gradients cannot be computed through your layer ({type(e).__name__}).",
@@ -92,17 +92,17 @@ def _samples_like_ours(answer):
     return None
 
 
-def _loss_like_ours(answer):
+def _loss_like_ours(answer, *, seed=3):
     from ..models import VAE
     from ..networks import build_decoder, build_encoder
 
     encoder = build_encoder(SHAPE, LATENT, arch="conv", hidden=(HIDDEN,))
     decoder = build_decoder(LATENT, SHAPE, arch="conv", hidden=(HIDDEN,))
-    mine, ours = answer(encoder, decoder, seed=3), VAE(encoder, decoder, seed=3)
+    mine, ours = answer(encoder, decoder, seed=seed), VAE(encoder, decoder, seed=seed)
     if not isinstance(mine, keras.Model):
         return f"Expected a keras.Model, got {type(mine).__name__}.", None
     # A tensor, as fit passes it (NumPy on the left of `x * logits` fails with PyTorch tensors).
-    x = ops.convert_to_tensor(np.random.default_rng(5).random((8, *SHAPE)), "float32")
+    x = ops.convert_to_tensor(np.random.default_rng(seed + 2).random((8, *SHAPE)), "float32")
     loss = as_numbers(mine.compute_loss(x=x, y_pred=mine(x, training=True), training=True))
     expected = as_numbers(ours.compute_loss(x=x, y_pred=ours(x, training=True), training=True))
     if loss is None or loss.shape != ():
@@ -115,50 +115,13 @@ def _loss_like_ours(answer):
             "above, made with the seed you are given.")
 
 
-@exercise("scratch_encoder", judge=_encodes_like_ours)
-def build_encoder(input_shape, latent_dim):
-    x = keras.Input(input_shape)
-    h = layers.Conv2D(32, 3, strides=2, padding="same", activation="relu")(x)
-    h = layers.Conv2D(64, 3, strides=2, padding="same", activation="relu")(h)
-    h = layers.Dense(16, activation="relu")(layers.Flatten()(h))
-    return keras.Model(x, [layers.Dense(latent_dim)(h), layers.Dense(latent_dim)(h)])
+exercise("scratch_encoder", judge=_encodes_like_ours)
 
 
-@exercise("scratch_sampling", judge=_samples_like_ours)
-class Sampling(layers.Layer):
-    def __init__(self, seed=None, **kwargs):
-        super().__init__(**kwargs)
-        self.seed_generator = keras.random.SeedGenerator(seed)
-
-    def call(self, inputs):
-        z_mean, z_log_var = inputs
-        eps = keras.random.normal(ops.shape(z_mean), seed=self.seed_generator)
-        return z_mean + ops.exp(0.5 * z_log_var) * eps
+exercise("scratch_sampling", judge=_samples_like_ours)
 
 
-@exercise("scratch_decoder", judge=_decodes_like_ours)
-def build_decoder(latent_dim, output_shape):
-    z = keras.Input((latent_dim,))
-    h = layers.Dense(output_shape[0] // 4 * output_shape[1] // 4 * 64, activation="relu")(z)
-    h = layers.Reshape((output_shape[0] // 4, output_shape[1] // 4, 64))(h)
-    h = layers.Conv2DTranspose(64, 3, strides=2, padding="same", activation="relu")(h)
-    h = layers.Conv2DTranspose(32, 3, strides=2, padding="same", activation="relu")(h)
-    return keras.Model(z, layers.Conv2DTranspose(output_shape[-1], 3, padding="same")(h))
+exercise("scratch_decoder", judge=_decodes_like_ours)
 
 
-@exercise("scratch_vae", judge=_loss_like_ours)
-class ScratchVAE(keras.Model):
-    def __init__(self, encoder, decoder, seed=None, **kwargs):
-        super().__init__(**kwargs)
-        self.encoder, self.decoder = encoder, decoder
-        self.sampling = Sampling(seed=seed)
-
-    def call(self, x, training=False):
-        z_mean, z_log_var = self.encoder(x)
-        return self.decoder(self.sampling([z_mean, z_log_var])), z_mean, z_log_var
-
-    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-        logits, z_mean, z_log_var = y_pred
-        cross_entropy = ops.sum(ops.softplus(logits) - x * logits, axis=(1, 2, 3))
-        kl = 0.5 * ops.sum(ops.square(z_mean) + ops.exp(z_log_var) - z_log_var - 1, axis=1)
-        return ops.mean(cross_entropy + kl)
+exercise("scratch_vae", judge=_loss_like_ours)

@@ -21,11 +21,11 @@ def _decoder_inputs(seed):
     return tokens
 
 
-def _cases():
-    return [(_decoder_inputs(0), 0.0, np.random.default_rng(1)),
-            (_decoder_inputs(2), 1.0, np.random.default_rng(3)),
-            (_decoder_inputs(4), 0.5, np.random.default_rng(5)),
-            (_decoder_inputs(6), 0.2, np.random.default_rng(7))]
+def _cases(seed=0):
+    return [(_decoder_inputs(seed), 0.0, np.random.default_rng(seed + 1)),
+            (_decoder_inputs(seed + 2), 1.0, np.random.default_rng(seed + 3)),
+            (_decoder_inputs(seed + 4), 0.5, np.random.default_rng(seed + 5)),
+            (_decoder_inputs(seed + 6), 0.2, np.random.default_rng(seed + 7))]
 
 
 def _accept(answer, tokens, rate, rng):
@@ -59,7 +59,4 @@ def _accept(answer, tokens, rate, rng):
     return None
 
 
-@exercise("word_dropout", cases=_cases, accept=_accept)
-def word_dropout(tokens, rate, rng):
-    hide = (rng.random(tokens.shape) < rate) & (tokens >= FIRST_WORD)
-    return np.where(hide, UNK, tokens)
+exercise("word_dropout", cases=_cases, accept=_accept)

@@ -61,10 +61,17 @@ def load(name_or_path):
         with open(path, "rb") as file:
             raw = file.read(MAX_QUIZ_BYTES + 1)
     except FileNotFoundError:
+        from ..exercises.engine import solutions_installed
+
         names = available()
-        fix = (f"available: {', '.join(names)}" if names else
-               f"{quiz_dir()} holds no quizzes: reinstall vaelearn "
-               "(pip install --force-reinstall vaelearn) or set VAELEARN_QUIZ_DIR")
+        if names:
+            fix = f"available: {', '.join(names)}"
+        elif not solutions_installed():
+            fix = ("this is a graded installation, which holds no answers: the quizzes are "
+                   "graded questions in your assignment notebooks")
+        else:
+            fix = (f"{quiz_dir()} holds no quizzes: reinstall vaelearn "
+                   "(pip install --force-reinstall vaelearn) or set VAELEARN_QUIZ_DIR")
         raise FileNotFoundError(f"no quiz {str(name_or_path)!r} (looked for {path}); {fix}") from None
     except OSError as exc:
         raise QuizFormatError(path, None, f"cannot be read ({exc.strerror or exc})") from exc
