@@ -331,9 +331,10 @@ def lesson_to_assignment(notebook, points):
 
 @dataclass(frozen=True)
 class WrittenFile:
-    """What happened to one file: ``action`` is "written", "unchanged", "kept" (changed by
-    someone, left alone) or "replaced" (changed, replaced with ``force``; the old one moved to
-    ``backup``)."""
+    """What happened to one file: ``action`` is "written" (new), "updated" (this command's
+    earlier version replaced), "unchanged", "kept" (changed by someone, left alone),
+    "replaced" (changed, replaced with ``force``; the changed one moved to ``backup``) or
+    "read" (the points file, which is the instructor's)."""
 
     path: Path
     action: str
@@ -354,22 +355,24 @@ def _write(dest, relative, text, *, force, written_before):
     """Write ``text`` to ``dest/relative`` unless someone changed the file there since this
     command wrote it (``written_before`` maps relative paths to the digests it wrote)."""
     path = dest / relative
+    backup, action = None, "written"
     if path.exists():
         current = _digest(path.read_bytes())
         if current == _digest(text.encode()):
             return WrittenFile(path, "unchanged")
-        if current != written_before.get(relative) and not force:
+        if current == written_before.get(relative):
+            action = "updated"
+        elif not force:
             return WrittenFile(path, "kept")
-        backup = dest / "backups" / relative
-        number = 1
-        while backup.exists():
-            number += 1
-            backup = dest / "backups" / f"{relative}.{number}"
-        backup.parent.mkdir(parents=True, exist_ok=True)
-        path.replace(backup)
-        action = "replaced"
-    else:
-        backup, action = None, "written"
+        else:
+            backup = dest / "backups" / relative
+            number = 1
+            while backup.exists():
+                number += 1
+                backup = dest / "backups" / f"{relative}.{number}"
+            backup.parent.mkdir(parents=True, exist_ok=True)
+            path.replace(backup)
+            action = "replaced"
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_write(path, encoding="utf-8") as file:
         file.write(text)
@@ -418,7 +421,7 @@ def write_assignments(dest, *, force=False):
             file.write(_POINTS_HEADER + yaml.safe_dump(default_points(), sort_keys=False))
         results.append(WrittenFile(points_path, "written"))
     else:
-        results.append(WrittenFile(points_path, "unchanged"))
+        results.append(WrittenFile(points_path, "read"))
     points = load_points(points_path)
     texts = {CONFIG_FILE: _config_text()}
     for path in notebooks():
