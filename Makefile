@@ -9,8 +9,9 @@ ALLOW_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--ServerApp.allow_root
 
 COMPARE := .venv-compare
 NBGRADER := .venv-nbgrader
+HUB      := .hub
 
-.PHONY: lab test test-browser test-backends bench bench-compare graded-wheel clean
+.PHONY: lab test test-browser test-backends bench bench-compare bench-class graded-wheel clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -77,6 +78,19 @@ bench: $(VENV)/.installed
 bench-compare: $(COMPARE)/.installed-compare
 	$(COMPARE)/bin/python bench/compare_pythae.py
 	$(COMPARE)/bin/python bench/compare_pyod.py
+
+# A simulated class through a real JupyterHub on this machine: memory per learner and slow-down
+# (about 10 minutes on 2 idle cores; bench/class_load.py). The hub's proxy is a Node package.
+$(VENV)/.installed-hub: pyproject.toml | $(BIN)/python
+	$(DROP_TF_CPU)
+	$(PIP) install -e '.[hub]'
+	touch $(VENV)/.installed $@
+
+$(HUB)/node_modules/.bin/configurable-http-proxy:
+	npm install --prefix $(HUB) --no-audit --no-fund configurable-http-proxy@4
+
+bench-class: $(VENV)/.installed-hub $(HUB)/node_modules/.bin/configurable-http-proxy
+	$(BIN)/python bench/class_load.py
 
 # The wheel of a graded class: the course without the exercises' answers (dist/graded/).
 graded-wheel: $(VENV)/.installed-test

@@ -123,6 +123,21 @@ def test_course_runtime_on_a_tiny_notebook(tmp_path, capsys, monkeypatch):
     assert last_line(capsys).startswith("course_runtime_s: ")
 
 
+@pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists(),
+                    reason="bench/class_load.py reads /proc/<pid>/smaps_rollup (Linux)")
+def test_class_load_quick(capsys):
+    import json
+
+    import class_load
+
+    assert class_load.main(["--quick"]) == 0
+    line = last_line(capsys)
+    assert line.startswith("class_load: ")
+    summary = json.loads(line.split(": ", 1)[1])
+    assert summary["via"] == "kernels" and list(summary["slowdown"]) == ["2"]
+    assert summary["failed"] == 0 and summary["max_final_kernel_uss_mib"] > 0
+
+
 def test_course_seeds_lists_each_failing_cell(tmp_path, capsys, monkeypatch):
     import course_seeds
     import nbformat

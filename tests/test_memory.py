@@ -142,8 +142,8 @@ def limited_to(tmp_path, mib):
 
 
 def test_first_cell_warns_in_one_line_below_the_notebooks_need(tmp_path, capsys):
-    need = course.MEMORY_MIB_BY_NOTEBOOK["05_vae_from_scratch"]
-    assert warn_if_short("05_vae_from_scratch", root=limited_to(tmp_path, 1024)) is None
+    need = course.MEMORY_MIB_BY_NOTEBOOK["12_your_own_images"]
+    assert warn_if_short("12_your_own_images", root=limited_to(tmp_path, 1024)) is None
     out, err = capsys.readouterr()
     assert out == ""
     assert err.count("\n") == 1 and err.startswith("Warning: ")

@@ -1,12 +1,56 @@
 """Run a model function over large arrays a slice at a time."""
 
+import math
+
+import keras
 import numpy as np
 from keras import ops
 
-from .defaults import PREDICT_BATCH_SIZE
+from .defaults import FLOATS_PER_PASS, PREDICT_BATCH_SIZE
 from .validation import check_batch_size
 
-__all__ = ["in_batches"]
+__all__ = ["in_batches", "rows_per_pass"]
+
+
+def rows_per_pass(network, rows):
+    """``rows``, or fewer where one of ``network``'s layers outputs so many numbers per row
+    that a pass of ``rows`` would hold more than :data:`~vaelearn.defaults.FLOATS_PER_PASS`
+    in that output.
+
+    Parameters
+    ----------
+    network : keras.Layer
+        A Keras network (its nested networks' layers count too); layers whose output shape
+        is unknown (never called, or subclassed) do not count.
+    rows : int
+        Rows per pass wanted.
+
+    Returns
+    -------
+    int
+        At least 1.
+
+    Raises
+    ------
+    ValueError
+        If ``rows`` is not a positive integer.
+    """
+    check_batch_size(rows)
+    widest = _widest_output(network)
+    return max(1, min(rows, FLOATS_PER_PASS // widest)) if widest else rows
+
+
+def _widest_output(layer):
+    """The most numbers per row that ``layer``, or any layer inside it, outputs (0: unknown)."""
+    inner = getattr(layer, "layers", None)
+    if inner:
+        return max(map(_widest_output, inner), default=0)
+    try:
+        outputs = keras.tree.flatten(layer.output)
+    except (AttributeError, ValueError):  # never called, or called more than once
+        return 0
+    sizes = [math.prod(t.shape[1:]) for t in outputs if None not in t.shape[1:]]
+    return max(sizes, default=0)
 
 
 def in_batches(fn, *arrays, batch_size=PREDICT_BATCH_SIZE):

@@ -37,32 +37,30 @@ EXERCISES_BY_NOTEBOOK = {
     "17_eli5_recap": ("generate",),
 }
 
-# The memory each notebook needs: its kernel's peak resident set (VmHWM) in MiB, the largest
-# that BENCHMARKS.md's "Notebook run times" tables measured (bench/course_runtime.py: the
-# 2026-11-25 table on both datasets, 2026-12-03 and 2026-12-05 on the bundled MNIST; the recap
-# was 12_eli5_recap in the first two), rounded up to the next 100 MiB; each comment is the
-# measured peak. 12, in none of them, is one run of the same measure for #28 (bundled emoji,
-# one thread per op). vaelearn.memory warns when a kernel's limit is below its notebook's
-# figure, `vaelearn doctor` when the limit is below the largest.
+# The memory each notebook needs: its kernel's peak resident set (VmHWM) in MiB, rounded up to
+# the next 100 MiB; each comment is the measured peak, on the bundled MNIST (12: its emoji),
+# after #28's cuts (BENCHMARKS.md, "A class on one hub"; the 8x8 digits need less).
+# vaelearn.memory warns when a kernel's limit is below its notebook's figure, `vaelearn doctor`
+# when the limit is below the largest.
 MEMORY_MIB_BY_NOTEBOOK = {
-    "00_welcome": 1000,                   # 988
-    "01_latent_space": 1000,              # 988
-    "02_reconstruction_loss": 1100,       # 1022
-    "03_kl_divergence": 1100,             # 1012
-    "04_reparameterization_trick": 1200,  # 1124
-    "05_vae_from_scratch": 1600,          # 1574
-    "06_mode_collapse": 1100,             # 1074
-    "07_anomaly_detection": 1300,         # 1224
-    "08_image_generation": 1100,          # 1052
-    "09_interpretable_latents": 900,      # 887
-    "10_text_generation": 1000,           # 920
-    "11_data_augmentation": 1100,         # 1051
-    "12_your_own_images": 1600,           # 1586
-    "13_discrete_codes": 1000,            # 987
-    "14_learned_priors": 1100,            # 1025
-    "15_hierarchical_latents": 1100,      # 1007
-    "16_road_to_diffusion": 800,          # 782
-    "17_eli5_recap": 1000,                # 910
+    "00_welcome": 1000,                    # 958
+    "01_latent_space": 1000,               # 939
+    "02_reconstruction_loss": 1000,        # 970
+    "03_kl_divergence": 1000,              # 942
+    "04_reparameterization_trick": 1100,   # 1061
+    "05_vae_from_scratch": 1000,           # 948
+    "06_mode_collapse": 1100,              # 1051
+    "07_anomaly_detection": 1300,          # 1211
+    "08_image_generation": 1100,           # 1003
+    "09_interpretable_latents": 900,       # 854
+    "10_text_generation": 900,             # 874
+    "11_data_augmentation": 1100,          # 1019
+    "12_your_own_images": 1400,            # 1340
+    "13_discrete_codes": 1000,             # 975
+    "14_learned_priors": 1100,             # 1021
+    "15_hierarchical_latents": 1000,       # 996
+    "16_road_to_diffusion": 800,           # 770
+    "17_eli5_recap": 900,                  # 868
 }
 
 _PACKAGE = Path(__file__).resolve().parent

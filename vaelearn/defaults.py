@@ -5,7 +5,7 @@ another value passes it, and says why.
 """
 
 __all__ = ["BATCH_SIZE", "HIDDEN", "LEARNING_RATE", "LOGISTIC_INITIAL_SCALE", "PIXEL_LEVELS",
-           "PREDICT_BATCH_SIZE", "ROWS_PER_PASS", "STEPS_PER_EXECUTION", "WARMUP_STEPS"]
+           "FLOATS_PER_PASS", "PREDICT_BATCH_SIZE", "ROWS_PER_PASS", "STEPS_PER_EXECUTION", "WARMUP_STEPS"]
 
 # Small batches leave the early plateau sooner; with several steps per compiled call they
 # cost little throughput on a laptop CPU. On the bundled MNIST, 16 reached the held-out
@@ -27,6 +27,10 @@ PREDICT_BATCH_SIZE = 1024
 # Rows per forward pass when each example is repeated once per draw (the ELBO's and the
 # importance-weighted bound's Monte-Carlo draws): examples per pass = ROWS_PER_PASS // draws.
 ROWS_PER_PASS = 2048
+# Fewer rows per pass where a layer's output would hold more numbers than this (32 MiB of
+# float32): TensorFlow's oneDNN allocator keeps the largest pass's memory for the kernel's
+# life, 700 MB for 2,048 rows through the convolutional decoder (BENCHMARKS.md, "A class on one hub").
+FLOATS_PER_PASS = 2 ** 23
 # The levels of an 8-bit pixel, k / 255 for k = 0..255 in the course's images: what the
 # discretized logistic likelihood and bits per dimension count.
 PIXEL_LEVELS = 256

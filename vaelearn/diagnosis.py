@@ -25,8 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .batching import in_batches
-from .defaults import LOGISTIC_INITIAL_SCALE, PIXEL_LEVELS
+from .batching import in_batches, rows_per_pass
+from .defaults import LOGISTIC_INITIAL_SCALE, PIXEL_LEVELS, PREDICT_BATCH_SIZE
 from .metrics import ACTIVE_UNIT_THRESHOLD, active_units, nearest_neighbour_gap, sharpness
 from .models import MIN_PREDICTED_LOG_SCALE
 from .objectives import kl_penalty
@@ -326,9 +326,10 @@ def _network_inputs(values, onehot):
 
 def _batched(network, values, onehot):
     """``network`` over slices of ``values`` (and the one-hot labels of a conditional model)."""
+    batch_size = rows_per_pass(network, PREDICT_BATCH_SIZE)
     if onehot is None:
-        return in_batches(network, values)
-    return in_batches(lambda vb, yb: network([vb, yb]), values, onehot)
+        return in_batches(network, values, batch_size=batch_size)
+    return in_batches(lambda vb, yb: network([vb, yb]), values, onehot, batch_size=batch_size)
 
 
 def _posterior_outputs(model, x, onehot, z_mean, z_log_var, rng):

@@ -10,7 +10,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from .batching import in_batches
+from .batching import in_batches, rows_per_pass
 from .defaults import ROWS_PER_PASS
 from .deprecation import renamed_parameters
 from .metrics import bits_per_dim_from_nats
@@ -60,7 +60,7 @@ def _posterior_draws(model, x, y, n_samples, seed):
 
 def _over_batches(model, batch, x, y, n_samples, batch_size):
     """``batch(xb, yb)`` over slices of ``x`` (and its labels ``y``, if any)."""
-    batch_size = batch_size or max(1, ROWS_PER_PASS // n_samples)
+    batch_size = batch_size or max(1, rows_per_pass(model, ROWS_PER_PASS) // n_samples)
     labels = model.labels(y, len(x))
     if labels is None:
         return in_batches(lambda xb: batch(xb, None), x, batch_size=batch_size)
@@ -95,7 +95,8 @@ def elbo(model, x, y=None, *, n_samples=1, seed=None, batch_size=None):
         Posterior draws the expectation is averaged over (the KL is exact for N(0, I)).
     seed : int, optional
     batch_size : int, optional
-        Examples per forward pass (default: about 2,048 draws per pass).
+        Examples per forward pass (default: about 2,048 draws per pass, fewer where a layer
+        outputs many numbers per example: :func:`vaelearn.batching.rows_per_pass`).
 
     Returns
     -------

@@ -31,7 +31,7 @@ import numpy as np
 from keras import ops
 
 from . import course_model, networks, objectives
-from .batching import in_batches
+from .batching import in_batches, rows_per_pass
 from .defaults import (HIDDEN, LEARNING_RATE, LOGISTIC_INITIAL_SCALE, PIXEL_LEVELS,
                        PREDICT_BATCH_SIZE, WARMUP_STEPS)
 from .deprecation import forward_moved_names, renamed_parameters
@@ -228,6 +228,7 @@ class LatentModel(course_model.CourseModel):
 
     def _batched(self, fn, values, y, batch_size):
         """``fn(values_slice, labels_slice)`` over slices; labels None for an unconditional model."""
+        batch_size = rows_per_pass(self, batch_size)
         labels = self.labels(y, len(values))
         if labels is None:
             return in_batches(lambda vb: fn(vb, None), values, batch_size=batch_size)
@@ -351,7 +352,8 @@ class LatentModel(course_model.CourseModel):
         y : array_like, shape (n,), optional
             Labels, for a conditional model only.
         batch_size : int
-            Examples per forward pass.
+            Examples per forward pass, at most (fewer where a layer outputs
+            many numbers per example: :func:`vaelearn.batching.rows_per_pass`).
 
         Returns
         -------
@@ -369,7 +371,7 @@ class LatentModel(course_model.CourseModel):
         y : array_like, shape (n,), optional
             Labels, for a conditional model only.
         batch_size : int
-            Codes per forward pass.
+            Codes per forward pass, at most (see :meth:`transform`).
 
         Returns
         -------
@@ -387,7 +389,7 @@ class LatentModel(course_model.CourseModel):
         y : array_like, shape (n,), optional
             Labels, for a conditional model only.
         batch_size : int
-            Examples per forward pass.
+            Examples per forward pass, at most (see :meth:`transform`).
 
         Returns
         -------
@@ -405,7 +407,7 @@ class LatentModel(course_model.CourseModel):
         y : array_like, shape (n,), optional
             Labels, for a conditional model only.
         batch_size : int
-            Examples per forward pass.
+            Examples per forward pass, at most (see :meth:`transform`).
 
         Returns
         -------
@@ -419,7 +421,7 @@ class LatentModel(course_model.CourseModel):
         def batch(xb, zb, yb=None):
             return self.decoder_log_likelihood(xb, self._decoder_output(zb, yb))
 
-        return in_batches(batch, *arrays, batch_size=batch_size)
+        return in_batches(batch, *arrays, batch_size=rows_per_pass(self, batch_size))
 
     def draw(self, z, y=None, *, seed=None, batch_size=PREDICT_BATCH_SIZE):
         """One example x ~ p(x|z) per code.
@@ -437,7 +439,7 @@ class LatentModel(course_model.CourseModel):
             Labels, for a conditional model only.
         seed : int or numpy.random.Generator, optional
         batch_size : int
-            Codes per forward pass.
+            Codes per forward pass, at most (see :meth:`transform`).
 
         Returns
         -------
@@ -579,7 +581,7 @@ class VAE(LatentModel):
         y : array_like, shape (n,), optional
             Labels, for a conditional model only.
         batch_size : int
-            Examples per forward pass.
+            Examples per forward pass, at most (see :meth:`transform`).
 
         Returns
         -------

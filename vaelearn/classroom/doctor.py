@@ -40,11 +40,11 @@ PACKAGES = {
 # Keras backend -> the distributions that provide it.
 BACKEND_PACKAGES = {"tensorflow": PACKAGES["tensorflow"], "jax": ("jax",), "torch": ("torch",)}
 
-# What a kernel adds, in MiB, once its notebook has run. Measured for #28 (not yet in
-# BENCHMARKS.md): the kernels of 00, 05, 12 and 16 still held their peak after the last cell.
-# Of a peak, TensorFlow's libraries (about 400 MiB) are charged to a cgroup once for all of a
-# learner's kernels, so they count in the running notebook's need; this is the course's median
-# need (1,100 MiB) less those 400.
+# What a kernel adds, in MiB, once its notebook has run: its private memory, which it keeps
+# until it is shut down (TensorFlow's libraries, about 380 MiB, are charged to a cgroup once for
+# all of a learner's kernels, so they count in the running notebook's need). BENCHMARKS.md, "A
+# class on one hub": 367-921 MiB per finished notebook, 568 on average, 921 for 12; this
+# leaves room for the larger ones.
 FINISHED_KERNEL_MIB = 700
 
 # ipywidgets major version -> the jupyterlab_widgets major version whose JupyterLab

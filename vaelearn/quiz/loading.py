@@ -13,6 +13,7 @@ before anything is built from it.
 """
 
 import json
+import sys
 from functools import lru_cache
 from pathlib import Path
 
@@ -180,10 +181,19 @@ def _question(entry):
 
 @lru_cache(maxsize=1)
 def _validator():
-    # jsonschema is imported here, not at module level: with the optional
-    # format checkers that Jupyter installs it takes ~0.7 s to import, and
-    # `import vaelearn.quiz` must stay instant.
-    import jsonschema
+    # jsonschema is imported here, not at module level, and without its IRI format checker:
+    # where Jupyter installed `rfc3987_syntax` (jsonschema's format-nongpl extra), importing
+    # the checker builds a grammar, about 0.9 s in every kernel that loads a quiz. The quiz
+    # schema checks no formats; a module set to None in sys.modules raises ImportError when
+    # imported, which jsonschema catches.
+    hidden = "rfc3987_syntax" not in sys.modules
+    if hidden:
+        sys.modules["rfc3987_syntax"] = None
+    try:
+        import jsonschema
+    finally:
+        if hidden:
+            del sys.modules["rfc3987_syntax"]
 
     schema = json.loads(_SCHEMA_PATH.read_text(encoding="utf-8"))
     return jsonschema.Draft202012Validator(schema)
