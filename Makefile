@@ -10,8 +10,10 @@ ALLOW_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--ServerApp.allow_root
 COMPARE := .venv-compare
 NBGRADER := .venv-nbgrader
 HUB      := .hub
+AXE      := .axe/node_modules/axe-core/axe.min.js
+SITE     ?= build/site
 
-.PHONY: lab test test-browser test-backends bench bench-compare bench-class graded-wheel clean
+.PHONY: lab test test-browser test-backends site site-clean bench bench-compare bench-class graded-wheel clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,8 +31,17 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(DROP_TF_CPU)
-	$(PIP) install -e '.[test]'
+	$(PIP) install -e '.[test,site]'
+	touch $(VENV)/.installed $(VENV)/.installed-site $@
+
+$(VENV)/.installed-site: pyproject.toml | $(BIN)/python
+	$(DROP_TF_CPU)
+	$(PIP) install -e '.[site]'
 	touch $(VENV)/.installed $@
+
+# axe-core, the accessibility audit that the browser tests run in each page (from npm).
+$(AXE):
+	npm install --prefix .axe --no-audit --no-fund --silent axe-core@4
 
 # pythae and PyOD run on PyTorch: their comparisons get an environment of their own (a CPU-only
 # PyTorch first, then the course's `compare` extra), so that `make lab` stays lean.
@@ -47,15 +58,33 @@ lab: $(VENV)/.installed
 	$(BIN)/python -m jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
 		--ServerApp.root_dir=notebooks $(ALLOW_ROOT)
 
-# Every notebook runs twice: on the bundled MNIST sample (with the unit tests), then on the 8x8 digits.
-# Then the comparisons with pythae and PyOD, in their environment (tests/compare/conftest.py).
-test: $(VENV)/.installed-test $(COMPARE)/.installed-compare $(NBGRADER)/.installed-nbgrader
-	$(BIN)/python -m pytest
-	VAELEARN_DATASET=digits $(BIN)/python -m pytest notebooks
+# Every notebook runs twice: on the bundled MNIST sample (with the unit tests), then on the 8x8 digits;
+# each run keeps its executed copies in build/executed/. The website is built from the MNIST ones
+# (no notebook runs again) and checked in Chromium (tests/browser/site/). Then the comparisons
+# with pythae and PyOD, in their environment (tests/compare/conftest.py).
+test: $(VENV)/.installed-test $(COMPARE)/.installed-compare $(NBGRADER)/.installed-nbgrader $(AXE)
+	rm -rf build/executed build/site-test
+	VAELEARN_EXECUTED=build/executed/mnist_sample $(BIN)/python -m pytest
+	VAELEARN_DATASET=digits VAELEARN_EXECUTED=build/executed/digits $(BIN)/python -m pytest notebooks
+	$(BIN)/python tools/build_site.py --out build/site-test --executed build/executed/mnist_sample
+	VAELEARN_SITE=build/site-test/html $(BIN)/python -m pytest tests/browser/site
 	$(COMPARE)/bin/python -m pytest -o addopts= tests/compare
 
-test-browser: $(VENV)/.installed-test
+test-browser: $(VENV)/.installed-test $(AXE)
 	$(BIN)/python -m pytest -m browser tests/browser
+
+# The course as a website in $(SITE)/html/ (tools/build_site.py; its settings in site/conf.py).
+# Launch links need the repository, e.g. make site REPOSITORY_URL=https://github.com/ORG/vaelearn
+# (SITE_BRANCH=... if not main), and HUB_URL=https://hub.example.edu adds a JupyterHub
+# (nbgitpuller) link; none when unset. Executions are cached: a rebuild runs only the notebooks
+# whose code changed.
+SITE_BRANCH ?= main
+site: $(VENV)/.installed-site
+	VAELEARN_SITE_REPOSITORY="$(REPOSITORY_URL)" VAELEARN_SITE_HUB="$(HUB_URL)" \
+		VAELEARN_SITE_BRANCH="$(SITE_BRANCH)" $(BIN)/python tools/build_site.py --out $(SITE)
+
+site-clean:
+	rm -rf $(SITE)
 
 # The unit tests and the notebooks under KERAS_BACKEND=tensorflow, jax and torch, in
 # .venv-backends (JAX and a CPU-only PyTorch installed there if missing); a table at the end.

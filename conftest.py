@@ -24,3 +24,13 @@ def pytest_collectstart(collector):
         return
     if isinstance(collector, IPyNbFile):
         collector.skip_compare += ("stderr",)
+
+
+def pytest_sessionstart(session):
+    # With VAELEARN_EXECUTED=DIR, every notebook that nbval runs without a failure is also
+    # saved there with its outputs, so that the site (`make site`) reuses this run.
+    folder = os.environ.get("VAELEARN_EXECUTED")
+    if folder:
+        from tests.executed_copies import ExecutedCopies
+
+        session.config.pluginmanager.register(ExecutedCopies(folder), "vaelearn-executed-copies")

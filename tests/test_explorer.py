@@ -70,3 +70,19 @@ def test_image_png_enlarges_without_smoothing():
     # Pixel repetition: each 20x20 block is uniform.
     block = decoded[:20, :20, 0]
     assert np.ptp(block) == 0
+
+
+def test_saved_without_its_kernel_it_shows_the_image_it_draws_now_with_alt_text():
+    import base64
+
+    from IPython.core.formatters import format_display_data
+
+    box = latent_explorer(ToyDecoder())
+    box.sliders[0].value = 1.5
+    data, metadata = format_display_data(box)
+    assert "application/vnd.jupyter.widget-view+json" in data  # JupyterLab shows the widget
+    assert base64.b64decode(data["image/png"]) == bytes(box.image.value)
+    assert metadata["image/png"]["alt"] == (
+        "The image decoded from the code z = (1.50, 0.00). In a running notebook, sliders for "
+        "z[0], z[1] change it.")
+    assert f'alt="{metadata["image/png"]["alt"]}"' in data["text/html"]

@@ -55,7 +55,8 @@ def test_vaelearn_run_keeps_the_summary_line_and_the_final_curves(notebook, tmp_
     assert line.startswith("vae: 2 epochs, 46 steps in ") and "\n" not in line
     assert " · loss " in line and " · val_kl_loss " in line
     assert 'class="vaelearn-fit-summary"' in summary.data["text/html"]
-    assert set(curves.data) == {"image/png", "text/plain"}
+    assert set(curves.data) == {"image/png", "text/html", "text/plain"}
+    assert 'alt="Training curves over 2 epochs' in curves.data["text/html"]  # JupyterLab's <img>
     assert curves.data["text/plain"] == "<CourseFigure size 864x216 with 3 Axes>"
 
     page = (tmp_path / "train.html").read_text(encoding="utf-8")

@@ -181,3 +181,4 @@ def test_mimebundle_in_a_kernel_adds_the_widget_view(monkeypatch):
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == widget.model_id
     assert "vaelearn-quiz" in widget._dom_classes
     assert bundle["text/plain"].startswith("Test time: the ELI5 check")
+    assert bundle[model.MIME_TYPE] == {"name": "eli5"}  # where the course's website puts its form

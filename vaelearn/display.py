@@ -5,10 +5,14 @@ A widget lives only as long as its kernel: saved without the kernel (JupyterLab,
 ``vaelearn run``'s HTML pages, nbval) it is an empty box or a stale repr. :class:`LiveOutput`
 therefore replaces the widget's view, when the work ends, by a plain bundle (text, HTML or
 PNG) through a display update, so the saved notebook keeps only the result. IPython is
-imported only when something is shown.
+imported only when something is shown. :func:`image_bundle` is how a figure shows itself
+with its alt text.
 """
 
-__all__ = ["LiveOutput", "in_kernel"]
+import base64
+import html
+
+__all__ = ["LiveOutput", "image_bundle", "in_kernel"]
 
 
 def in_kernel():
@@ -18,6 +22,33 @@ def in_kernel():
     except ImportError:
         return False
     return getattr(get_ipython(), "kernel", None) is not None
+
+
+def image_bundle(png, alt):
+    """A PNG image and its alt text, as a notebook output: ``(data, metadata)``.
+
+    The alt text is in the PNG's metadata, where nbconvert, MyST-NB (the course's website) and
+    ``vaelearn run``'s pages read it. JupyterLab's image renderer leaves it out, so the bundle
+    carries the image as an HTML ``<img>`` with its ``alt`` too, which JupyterLab prefers.
+
+    Parameters
+    ----------
+    png : bytes-like or str
+        The PNG file's bytes, or them in base64.
+    alt : str
+        What the image shows, for readers who cannot see it.
+
+    Returns
+    -------
+    data : dict
+        ``image/png`` (base64) and ``text/html``.
+    metadata : dict
+        ``{"image/png": {"alt": alt}}``.
+    """
+    if not isinstance(png, str):
+        png = base64.b64encode(png).decode("ascii")
+    tag = f'<img src="data:image/png;base64,{png}" alt="{html.escape(alt)}">'
+    return {"image/png": png, "text/html": tag}, {"image/png": {"alt": alt}}
 
 
 class LiveOutput:

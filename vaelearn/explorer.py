@@ -8,11 +8,16 @@ Moving a slider decodes the new code and replaces the PNG shown in an
 ``ipywidgets.Image``. The widget tree is fixed so that tests can find it: a ``VBox`` with
 the CSS class ``vaelearn-latent-explorer`` holding one ``FloatSlider`` per explored
 dimension (descriptions ``z[0]``, ``z[1]``, ...) and then exactly one ``Image``.
+
+Saved without its kernel (a page of the course's website, ``vaelearn run``'s pages), the
+explorer shows the image it drew first, with alt text that says what the sliders would do.
 """
 
 import io
 
 import numpy as np
+
+from .display import image_bundle
 
 __all__ = ["CSS_CLASS", "image_png", "latent_explorer"]
 
@@ -106,4 +111,13 @@ def latent_explorer(model, *, dims=(0, 1), limit=3.0, step=0.05, width=160, base
     box = widgets.VBox([*sliders, image])
     box.add_class(CSS_CLASS)
     box.sliders, box.image, box.code = sliders, image, code
+
+    def bundle(**kwargs):  # the widget's view, and the image as it is now for static pages
+        at = ", ".join(f"{value:.2f}" for value in code())
+        names = ", ".join(slider.description for slider in sliders)
+        data, metadata = image_bundle(image.value, f"The image decoded from the code z = ({at}). "
+                                      f"In a running notebook, sliders for {names} change it.")
+        return {**data, **widgets.VBox._repr_mimebundle_(box, **kwargs)}, metadata
+
+    box._repr_mimebundle_ = bundle
     return box

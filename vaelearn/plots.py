@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from scipy.stats import norm
 
 from .deprecation import renamed_parameters
+from .display import image_bundle
 
 __all__ = ["CATEGORICAL", "CourseFigure", "figure", "image_grid", "interpolation",
            "latent_manifold", "latent_scatter", "reconstructions", "training_curves",
@@ -84,7 +85,7 @@ class CourseFigure(Figure):
     def _repr_mimebundle_(self, include=None, exclude=None):
         # A bundle rather than _repr_png_ alone: its metadata reaches the output even where
         # matplotlib's inline backend draws the PNG (its printer takes precedence).
-        return {"image/png": self._repr_png_()}, {"image/png": {"alt": self.alt}}
+        return image_bundle(self._repr_png_(), self.alt)
 
 
 def figure(*, alt=None, **kwargs):

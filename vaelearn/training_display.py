@@ -23,7 +23,6 @@ release).
 it redraws them after each epoch, as often as a small share of the training time allows.
 """
 
-import base64
 import html
 import io
 import numbers
@@ -34,7 +33,7 @@ import time
 import keras
 
 from .deprecation import warn_renamed
-from .display import LiveOutput, in_kernel
+from .display import LiveOutput, image_bundle, in_kernel
 
 __all__ = ["ENVIRONMENT_VARIABLE", "LiveCurves", "TrainingProgress", "end_displays",
            "shown_by_default"]
@@ -355,6 +354,5 @@ class LiveCurves(keras.callbacks.Callback):
         self._figure.tight_layout()  # tick labels may have grown since the layout was made
         png = self.figure_png()
         alt = training_curves_alt(self._history, self._figure_keys)
-        self._live.finish({"image/png": base64.b64encode(png).decode("ascii"),
-                           "text/plain": repr(self._figure)},
-                          metadata={"image/png": {"alt": alt}})
+        data, metadata = image_bundle(png, alt)
+        self._live.finish({**data, "text/plain": repr(self._figure)}, metadata=metadata)

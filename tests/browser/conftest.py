@@ -34,6 +34,10 @@ except ImportError:
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# axe-core from npm (`make test` installs it into .axe/): the accessibility audit run in pages.
+AXE = Path(os.environ.get("VAELEARN_AXE") or REPO / ".axe/node_modules/axe-core/axe.min.js")
+# What the audit counts: violations that axe-core rates serious or critical.
+BLOCKING = ("serious", "critical")
 ARTIFACTS = Path(os.environ.get("VAELEARN_ARTIFACTS") or REPO / "test-artifacts") / "browser"
 # Keep Chromium off the network: no updates, sync or telemetry.
 CHROMIUM_ARGS = [
@@ -65,6 +69,13 @@ def _missing_requirement():
     if not os.access(CHROMIUM, os.X_OK):
         return f"Chromium not found at {CHROMIUM}: apt-get install chromium"
     return None
+
+
+def _skip_or_fail(problem):
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(problem, pytrace=False)
+    _skip_reasons.add(problem)
+    pytest.skip(problem)
 
 
 def _free_port():
@@ -147,10 +158,7 @@ def _wait_idle(page):
 def browser():
     problem = _missing_requirement()
     if problem:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(problem, pytrace=False)
-        _skip_reasons.add(problem)
-        pytest.skip(problem)
+        _skip_or_fail(problem)
     playwright.expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     with playwright.sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
@@ -226,6 +234,23 @@ def _wait_for_server(server, process):
 def expect(browser):
     """Playwright's ``expect`` (a fixture, so that a missing Playwright skips instead of erroring)."""
     return playwright.expect
+
+
+@pytest.fixture(scope="session")
+def axe(browser):
+    """``axe(page, **options)``: run axe-core in the page; returns its violations, each a dict
+    with ``id``, ``impact``, ``help`` and ``nodes`` (see axe-core's ``axe.run``)."""
+    if not AXE.is_file():
+        _skip_or_fail(f"axe-core not found at {AXE}: npm install --prefix .axe axe-core@4")
+    source = AXE.read_text(encoding="utf-8")
+
+    def run(page, context=None, **options):
+        if not page.evaluate("() => typeof window.axe === 'object'"):
+            page.add_script_tag(content=source)
+        return page.evaluate("([context, options]) => axe.run(context || document, options)"
+                             ".then(result => result.violations)", [context, options])
+
+    return run
 
 
 @pytest.fixture

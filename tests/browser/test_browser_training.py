@@ -63,11 +63,13 @@ def test_a_training_cell_shows_progress_while_it_runs_and_a_summary_after(
     expect(curves).to_have_count(0)
     output = page.locator(".jp-Cell").nth(1).locator(".jp-OutputArea-output")
     expect(output).to_have_count(2)  # the summary line and the figure, nothing else
-    expect(output.nth(1).locator('img[src^="data:image/png"]')).to_be_visible()
+    figure = output.nth(1).locator('img[src^="data:image/png"]')
+    expect(figure).to_be_visible()
+    expect(figure).to_have_attribute("alt", re.compile(r"^Training curves over \d+ epochs"))
 
     saved = saved_outputs(lab, page, training_notebook)
     assert [sorted(out["data"]) for out in saved] == [["text/html", "text/plain"],
-                                                      ["image/png", "text/plain"]]
+                                                      ["image/png", "text/html", "text/plain"]]
     assert SUMMARY.match(saved[0]["data"]["text/plain"])
 
 

@@ -36,6 +36,7 @@ from .engine import (
     check,
     exercise,
     get,
+    hints,
     not_numbers,
     reference,
     reference_source,
@@ -45,7 +46,7 @@ from .engine import (
 )
 
 __all__ = ["HIDDEN_SEED", "Exercise", "ExerciseResult", "Mistake", "Solution", "all_names",
-           "as_numbers", "check", "exercise", "get", "not_numbers", "reference",
+           "as_numbers", "check", "exercise", "get", "hints", "not_numbers", "reference",
            "reference_source", "solution", "solutions_installed", "yours_or_solution"]
 
 __getattr__ = forward_moved_names("vaelearn.exercises", {

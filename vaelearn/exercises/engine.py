@@ -33,8 +33,8 @@ import numpy as np
 from .. import records
 from ..errors import ProgressWarning
 
-__all__ = ["HIDDEN_SEED", "Exercise", "ExerciseResult", "Mistake", "Solution", "all_names",
-           "as_numbers", "check", "exercise", "get", "not_numbers", "reference",
+__all__ = ["HIDDEN_SEED", "MIME_TYPE", "Exercise", "ExerciseResult", "Mistake", "Solution",
+           "all_names", "as_numbers", "check", "exercise", "get", "hints", "not_numbers", "reference",
            "reference_source", "solution", "solutions_installed", "yours_or_solution"]
 
 _REGISTRY = {}  # name -> Exercise
@@ -45,6 +45,9 @@ _ANSWERS = {}  # name -> (reference, mistakes), filled by vaelearn.exercises.sol
 HIDDEN_SEED = 2027
 
 ANSWER_KEY = Path(__file__).with_name("answer_key.npz")
+#: Beside a check's result in a notebook's saved output: ``{"name": ..., "status": ...}``, so
+#: that the course's website can show the exercise's hints there instead.
+MIME_TYPE = "application/vnd.vaelearn.exercise+json"
 _SOLUTIONS = f"{__name__.rpartition('.')[0]}.solutions"
 NOT_INSTALLED = ("Solutions are not part of this installation (a graded course): "
                  "ask your instructor or a classmate for a hint.")
@@ -239,6 +242,9 @@ class ExerciseResult:
         lines = [f"[{self.status}] {self.name}: {self.message}"] + [f"  - {d}" for d in self.details]
         return "\n".join(lines)
 
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {MIME_TYPE: {"name": self.name, "status": self.status}}  # IPython adds the rest
+
     def _repr_html_(self):
         colour = {"passed": "#1a7f37", "not attempted": "#6e7781"}.get(self.status, "#cf222e")
         items = "".join(f"<li>{html.escape(d)}</li>" for d in self.details)
@@ -301,6 +307,26 @@ def not_numbers(value):
     if isinstance(value, (str, bytes)):
         return f"Your function returned text ({value[:40]!r}), not numbers."
     return f"Your function returned a {type(value).__name__}, not an array of numbers."
+
+
+def hints(name):
+    """The hints of an exercise's classic mistakes, which :func:`check` gives when an answer
+    makes one of them; never the solution.
+
+    Read from the answer key, so a graded installation has them too. Judged exercises give
+    their hints as they judge, and have none here.
+
+    Parameters
+    ----------
+    name : str
+
+    Returns
+    -------
+    tuple of str
+    """
+    get(name)  # an unknown name is an error
+    key = _answer_key()
+    return tuple(str(key[f"{name}/hint/{j}"]) for j in range(int(key.get(f"{name}/mistakes", 0))))
 
 
 def _key_entry(ex, which, i):

@@ -9,7 +9,11 @@ from .. import records
 from . import text
 from .grading import grade
 
-__all__ = ["Question", "Quiz", "Score", "letter"]
+__all__ = ["MIME_TYPE", "Question", "Quiz", "Score", "letter"]
+
+#: Beside a quiz's widget in a notebook's saved output: ``{"name": quiz name}``, so that the
+#: course's website can put the quiz there as an HTML form (:mod:`vaelearn.quiz.form`).
+MIME_TYPE = "application/vnd.vaelearn.quiz+json"
 
 
 def letter(index):
@@ -202,5 +206,6 @@ class Quiz:
             bundle["application/vnd.jupyter.widget-view+json"] = widget_bundle[
                 "application/vnd.jupyter.widget-view+json"
             ]
+            bundle[MIME_TYPE] = {"name": self.name}
         return bundle
 
