@@ -87,10 +87,13 @@ def _with_alt_text(render_image):
             nodes[0]["alt"] = str(alt)
         return nodes
 
+    render.keeps_alt_text = True
     return render
 
 
-NbElementRenderer.render_image = _with_alt_text(NbElementRenderer.render_image)
+# Once per process, however many builds read this file.
+if not getattr(NbElementRenderer.render_image, "keeps_alt_text", False):
+    NbElementRenderer.render_image = _with_alt_text(NbElementRenderer.render_image)
 
 
 def _source_folder(app, pagename, templatename, context, doctree):
